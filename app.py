@@ -1,0 +1,18 @@
+"""VBQ Dashboard entry point: page config, shared state, then the page router.
+
+Run with ``streamlit run app.py``; ``.streamlit/config.toml`` binds the server to 127.0.0.1.
+"""
+
+import streamlit as st
+
+from vbqapp.navigation import PAGES
+from vbqapp.state import ACKNOWLEDGED_RESEARCH_USE
+
+st.set_page_config(page_title="VBQ Dashboard", page_icon=":material/radiology:", layout="wide")
+
+st.session_state.setdefault(ACKNOWLEDGED_RESEARCH_USE, False)
+
+navigation = st.navigation(
+    [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES]
+)
+navigation.run()

@@ -1,0 +1,29 @@
+"""The app's pages in one list, read by ``app.py`` (navigation) and the home page (links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PageSpec", "PAGES"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to the repository root, as st.Page wants it
+    title: str
+    icon: str
+    summary: str  # one line for the home page
+    heading: str  # the page's st.title, which tests wait for
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "pages/home.py",
+        "Home",
+        ":material/home:",
+        "What VBQ is and how to use this tool.",
+        "VBQ Dashboard",
+        default=True,
+    ),
+)

@@ -1,0 +1,45 @@
+"""vbqcore: the science of VBQ Dashboard, with no user interface.
+
+The MRI-based Vertebral Bone Quality score (Ehresman et al., Spine J 2020;20:556-562) and its
+T2, STIR and T2-STIR variants with the cut-offs of Huang et al., Global Spine J 2026;16(1):162-170.
+For research use; not a medical device.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from vbqcore.anatomy import CORE_LEVELS, CSF, ROI_LABELS, Level, Sequence, Sex, parse_level
+from vbqcore.errors import (
+    CohortError,
+    DicomReadError,
+    ImageReadError,
+    RoiError,
+    ScoreError,
+    StatsInputError,
+    VbqError,
+    VbqInputError,
+)
+from vbqcore.slices import Protocol, Slice, SliceSource
+
+__all__ = [
+    "__version__",
+    "CORE_LEVELS",
+    "CSF",
+    "ROI_LABELS",
+    "Level",
+    "Sequence",
+    "Sex",
+    "parse_level",
+    "CohortError",
+    "DicomReadError",
+    "ImageReadError",
+    "RoiError",
+    "ScoreError",
+    "StatsInputError",
+    "VbqError",
+    "VbqInputError",
+    "Protocol",
+    "Slice",
+    "SliceSource",
+]

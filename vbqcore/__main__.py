@@ -1,0 +1,7 @@
+"""Entry point of ``python -m vbqcore``."""
+
+import sys
+
+from vbqcore.cli import main
+
+sys.exit(main())

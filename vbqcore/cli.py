@@ -1,0 +1,78 @@
+"""``python -m vbqcore``: one sub-command a module, each printing JSON (or CSV) and exiting 0 or 2.
+
+Each command module in ``COMMANDS`` defines ``add_parser(subparsers)``, which registers its
+sub-command and sets ``func`` (``argparse.Namespace -> int``) as the parser default.
+Exit codes are a public interface: 0 success, 2 bad input (one clear line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from vbqcore import __version__
+from vbqcore.errors import VbqError
+
+__all__ = ["main", "build_parser", "emit_json", "EXIT_OK", "EXIT_BAD_INPUT"]
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+#: Modules under ``vbqcore.commands`` that provide sub-commands, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = ()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; keep its message to one line on stderr."""
+
+    def error(self, message: str) -> Any:  # pragma: no cover - argparse plumbing
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m vbqcore", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"vbqcore {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"vbqcore.commands.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def emit_json(payload: Any, out: str | None = None) -> None:
+    """Write ``payload`` as indented JSON to ``out`` or stdout; NaN becomes null (valid JSON)."""
+    text = json.dumps(_nan_to_none(payload), indent=2, ensure_ascii=False)
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+def _nan_to_none(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _nan_to_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_nan_to_none(v) for v in value]
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except VbqError as err:
+        sys.stderr.write(f"error: {err}\n")
+        return EXIT_BAD_INPUT
+    except OSError as err:  # a path that does not exist or cannot be written
+        sys.stderr.write(f"error: {err.strerror or err}: {err.filename or ''}\n".rstrip() + "\n")
+        return EXIT_BAD_INPUT

@@ -1,0 +1,1 @@
+"""Sub-commands of ``python -m vbqcore``, one module each (see ``vbqcore.cli``)."""

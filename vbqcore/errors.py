@@ -1,0 +1,46 @@
+"""The one family of errors vbqcore raises: callers catch ``VbqError`` and show its message."""
+
+from __future__ import annotations
+
+__all__ = [
+    "VbqError",
+    "VbqInputError",
+    "DicomReadError",
+    "ImageReadError",
+    "RoiError",
+    "ScoreError",
+    "CohortError",
+    "StatsInputError",
+]
+
+
+class VbqError(Exception):
+    """Base class: every message is meant for the user (what, where, what to do)."""
+
+
+class VbqInputError(VbqError, ValueError):
+    """Input that vbqcore cannot use; the message names the file, column, row or level."""
+
+
+class DicomReadError(VbqInputError, OSError):
+    """A DICOM file that cannot be read or decoded (not DICOM, truncated, unsupported codec)."""
+
+
+class ImageReadError(VbqInputError, OSError):
+    """A PNG/JPEG/TIFF screenshot that cannot be read, or an image vbqcore refuses (too large)."""
+
+
+class RoiError(VbqInputError):
+    """An ROI that cannot be measured: off the image, zero area, too few polygon points."""
+
+
+class ScoreError(VbqInputError):
+    """Signal intensities from which a VBQ score cannot be computed (no CSF, CSF SI <= 0, ...)."""
+
+
+class CohortError(VbqInputError):
+    """A cohort table that cannot be analysed: missing column, wrong values, bad rows."""
+
+
+class StatsInputError(VbqInputError):
+    """Data a statistic cannot be computed on (one class only, n < 3, NaNs, non-numeric)."""
