@@ -10,9 +10,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from vbqcore.anatomy import CORE_LEVELS, CSF, ROI_LABELS, Level, Sequence, Sex, parse_level
+from vbqcore.cutoffs import Cutoff, load_cutoffs
 from vbqcore.errors import (
     CohortError,
+    CutoffError,
     DicomReadError,
+    FileReadError,
     ImageReadError,
     RoiError,
     ScoreError,
@@ -20,7 +23,28 @@ from vbqcore.errors import (
     VbqError,
     VbqInputError,
 )
+from vbqcore.interpretation import CutoffComparison, Interpretation, interpret
+from vbqcore.roi import (
+    EllipseRoi,
+    FreehandRoi,
+    PolygonRoi,
+    RectRoi,
+    Roi,
+    RoiStats,
+    measure_roi,
+    measure_rois,
+)
 from vbqcore.slices import Protocol, Slice, SliceSource
+from vbqcore.vbq import (
+    Aggregate,
+    CaseMeasurements,
+    LevelSelection,
+    ScoreName,
+    SequenceMeasurement,
+    VbqResult,
+    compute_vbq,
+    select_levels,
+)
 
 __all__ = [
     "__version__",
@@ -32,7 +56,9 @@ __all__ = [
     "Sex",
     "parse_level",
     "CohortError",
+    "CutoffError",
     "DicomReadError",
+    "FileReadError",
     "ImageReadError",
     "RoiError",
     "ScoreError",
@@ -42,4 +68,25 @@ __all__ = [
     "Protocol",
     "Slice",
     "SliceSource",
+    "Aggregate",
+    "CaseMeasurements",
+    "LevelSelection",
+    "ScoreName",
+    "SequenceMeasurement",
+    "VbqResult",
+    "compute_vbq",
+    "select_levels",
+    "Cutoff",
+    "load_cutoffs",
+    "CutoffComparison",
+    "Interpretation",
+    "interpret",
+    "Roi",
+    "RectRoi",
+    "EllipseRoi",
+    "PolygonRoi",
+    "FreehandRoi",
+    "RoiStats",
+    "measure_roi",
+    "measure_rois",
 ]

@@ -11,6 +11,8 @@ __all__ = [
     "ScoreError",
     "CohortError",
     "StatsInputError",
+    "FileReadError",
+    "CutoffError",
 ]
 
 
@@ -44,3 +46,12 @@ class CohortError(VbqInputError):
 
 class StatsInputError(VbqInputError):
     """Data a statistic cannot be computed on (one class only, n < 3, NaNs, non-numeric)."""
+
+
+class FileReadError(VbqInputError, OSError):
+    """A file that cannot be opened, is empty, or is neither DICOM nor a PNG/JPEG/TIFF image."""
+
+
+class CutoffError(VbqInputError):
+    """A cut-off table that cannot be read, or interpretation input out of range (pre-test
+    probability outside (0, 1))."""

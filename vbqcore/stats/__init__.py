@@ -3,4 +3,80 @@ observer agreement and age/sex matching, on plain numpy/pandas inputs."""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from vbqcore.stats._validate import DegenerateInputWarning, NanPolicy
+from vbqcore.stats.agreement import (
+    BlandAltmanResult,
+    IccEstimate,
+    IccKind,
+    IccResult,
+    ProportionalBias,
+    bland_altman,
+    icc,
+    icc_wide,
+)
+from vbqcore.stats.compare import (
+    ComparisonRow,
+    GroupComparison,
+    GroupTest,
+    VariableKind,
+    compare_groups,
+    format_p,
+)
+from vbqcore.stats.delong import AucComparison, Direction, compare_aucs
+from vbqcore.stats.logistic import (
+    LogisticResult,
+    LogitModel,
+    OddsRatio,
+    PerUnit,
+    logistic_regression,
+)
+from vbqcore.stats.matching import MatchFlow, MatchResult, match_pairs
+from vbqcore.stats.proportions import (
+    ConfusionResult,
+    ProportionCi,
+    ProportionEstimate,
+    confusion_at,
+    proportion_ci,
+)
+from vbqcore.stats.roc import CiMethod, RocResult, roc_analysis
+
+__all__: list[str] = [
+    # ROC (roc, delong, proportions)
+    "roc_analysis",
+    "RocResult",
+    "compare_aucs",
+    "AucComparison",
+    "confusion_at",
+    "ConfusionResult",
+    "proportion_ci",
+    "ProportionEstimate",
+    "Direction",
+    "CiMethod",
+    "ProportionCi",
+    "NanPolicy",
+    "DegenerateInputWarning",
+    # Group comparison (compare) and logistic regression (logistic)
+    "compare_groups",
+    "GroupComparison",
+    "ComparisonRow",
+    "GroupTest",
+    "VariableKind",
+    "format_p",
+    "logistic_regression",
+    "LogisticResult",
+    "LogitModel",
+    "OddsRatio",
+    "PerUnit",
+    # Agreement (bland_altman, icc) and matching
+    "bland_altman",
+    "BlandAltmanResult",
+    "ProportionalBias",
+    "icc",
+    "icc_wide",
+    "IccResult",
+    "IccEstimate",
+    "IccKind",
+    "match_pairs",
+    "MatchResult",
+    "MatchFlow",
+]

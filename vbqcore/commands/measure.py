@@ -1,0 +1,98 @@
+"""``python -m vbqcore measure IMAGE --rois ROIS.json``: signal-intensity statistics per stored ROI.
+
+``ROIS.json`` is a list of ``{"label", "shape": "rect"|"ellipse", "x", "y", "width", "height",
+"angle"}`` or ``{"label", "shape": "polygon"|"freehand", "points": [[x, y], ...]}`` in image
+pixels (x = column, y = row, origin at the top-left corner of the image; for rect and ellipse,
+x/y is the top-left of the unrotated bounding box, rotated by ``angle`` degrees clockwise about
+its centre). Prints ``{"file", "rois": [{label, shape, n_pixels, area_mm2, mean, median, sd, min,
+max, p5, p95, clipped, warnings}, ...]}``; a bad ROI file or an ROI off the image exits 2 with a
+line naming the ROI's index and the key at fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from vbqcore.cli import EXIT_OK, emit_json
+from vbqcore.errors import RoiError, VbqInputError
+from vbqcore.imaging import read_series, read_slice
+from vbqcore.roi import measure_rois, rois_from_json
+from vbqcore.slices import Slice
+
+__all__ = ["add_parser", "run"]
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``measure``."""
+    parser = subparsers.add_parser(
+        "measure",
+        help="SI statistics (mean, median, SD, ...) inside stored ROIs on one image",
+        description=(__doc__ or "").split("\n\n")[0].replace("``", ""),
+    )
+    parser.add_argument("image", metavar="IMAGE", help="DICOM file or PNG/JPEG/TIFF screenshot")
+    parser.add_argument(
+        "--rois", required=True, metavar="ROIS.json", help="JSON list of ROIs in image pixels"
+    )
+    parser.add_argument(
+        "--frame",
+        type=int,
+        metavar="N",
+        help="0-based slice of the series in IMAGE, sorted along the stack (default: the "
+        "middle frame of a multi-frame file)",
+    )
+    parser.add_argument("--out", metavar="FILE", help="write the JSON here instead of stdout")
+    parser.set_defaults(func=run)
+
+
+def _read_rois_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise RoiError(f"{path}: not a UTF-8 JSON file.") from err
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise RoiError(
+            f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
+        ) from err
+
+
+def _image(path: str, frame: int | None) -> Slice:
+    if frame is None:
+        return read_slice(path)
+    series = read_series(path)
+    if not 0 <= frame < len(series.slices):
+        raise VbqInputError(
+            f"--frame {frame} is outside {path}: it has {len(series.slices)} slice(s), "
+            f"0 to {len(series.slices) - 1}."
+        )
+    return series.slices[frame]
+
+
+def run(args: argparse.Namespace) -> int:
+    rois_path = Path(args.rois)
+    try:
+        rois = rois_from_json(_read_rois_file(rois_path))
+    except RoiError as err:
+        message = str(err)
+        prefix = "" if message.startswith(str(rois_path)) else f"{rois_path}: "
+        raise RoiError(prefix + message) from err
+    image = _image(args.image, args.frame)
+    stats = measure_rois(image, rois)
+    payload = {
+        "file": args.image,
+        "rows": image.shape[0],
+        "columns": image.shape[1],
+        "pixel_spacing_mm": list(image.pixel_spacing_mm) if image.pixel_spacing_mm else None,
+        "source": image.source.value,
+        "notes": list(image.notes),
+        "rois": [s.to_dict() for s in stats],
+    }
+    emit_json(payload, args.out)
+    return EXIT_OK
