@@ -26,4 +26,11 @@ PAGES: tuple[PageSpec, ...] = (
         "VBQ Dashboard",
         default=True,
     ),
+    PageSpec(
+        "pages/reproduce.py",
+        "Reproduce the paper",
+        ":material/fact_check:",
+        "Huang et al. 2026 Tables 1–4: published figures beside the synthetic demo cohort's.",
+        "Reproduce the paper",
+    ),
 )

@@ -33,6 +33,8 @@ COMMANDS: tuple[str, ...] = (
     "logit",
     "agreement",
     "match",
+    "reproduce",
+    "demo",
 )
 
 
