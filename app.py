@@ -6,11 +6,13 @@ Run with ``streamlit run app.py``; ``.streamlit/config.toml`` binds the server t
 import streamlit as st
 
 from vbqapp.navigation import PAGES
+from vbqapp.routing import mark_routed
 from vbqapp.state import ACKNOWLEDGED_RESEARCH_USE
 
 st.set_page_config(page_title="VBQ Dashboard", page_icon=":material/radiology:", layout="wide")
 
 st.session_state.setdefault(ACKNOWLEDGED_RESEARCH_USE, False)
+mark_routed()
 
 navigation = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES]

@@ -3,7 +3,10 @@
 import streamlit as st
 
 from vbqapp.navigation import PAGES
+from vbqapp.routing import require_router
 from vbqcore import __version__
+
+require_router()
 
 st.title("VBQ Dashboard")
 st.caption(f"vbqcore {__version__} · for research use only · not a medical device")

@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from vbqapp.routing import require_router
 from vbqcore.demo_cohort import demo_cohort_csv, load_demo_cohort
 from vbqcore.reproduction import reproduce
+
+require_router()
 
 
 @st.cache_data(show_spinner="Computing Tables 1–4 from the demo cohort…")

@@ -33,4 +33,18 @@ PAGES: tuple[PageSpec, ...] = (
         "Huang et al. 2026 Tables 1–4: published figures beside the synthetic demo cohort's.",
         "Reproduce the paper",
     ),
+    PageSpec(
+        "pages/agreement.py",
+        "Observer agreement",
+        ":material/compare_arrows:",
+        "Bland–Altman (absolute and %) and ICC of two observers' or two sessions' SI readings.",
+        "Observer agreement",
+    ),
+    PageSpec(
+        "pages/matching.py",
+        "Case–control matching",
+        ":material/join_inner:",
+        "1:1 sex- and age-matching of cases to controls, with the flow of counts (Figure 1).",
+        "Case–control matching",
+    ),
 )

@@ -13,6 +13,7 @@ __all__ = [
     "StatsInputError",
     "FileReadError",
     "CutoffError",
+    "ExportError",
 ]
 
 
@@ -55,3 +56,7 @@ class FileReadError(VbqInputError, OSError):
 class CutoffError(VbqInputError):
     """A cut-off table that cannot be read, or interpretation input out of range (pre-test
     probability outside (0, 1))."""
+
+
+class ExportError(VbqError, RuntimeError):
+    """A figure that cannot be rendered to PNG (no Chromium for kaleido, a renderer failure)."""

@@ -7,6 +7,7 @@ so a CI run can never pass by silently testing nothing in the browser.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -48,36 +49,31 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on 127.0.0.1:<free port>; yield its URL; stop it after."""
-    _require_chromium()
+@contextlib.contextmanager
+def serve_app(log_name: str = "streamlit.log") -> Iterator[str]:
+    """Run ``streamlit run app.py`` on 127.0.0.1:<free port>; yield its URL; stop it after."""
     port = _free_port()
-    log = ARTIFACTS / "streamlit.log"
     ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / log_name
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log, "w") as log_fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            stdout=log_fh,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log_fh, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         try:
@@ -100,6 +96,14 @@ def app_url() -> Iterator[str]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The app served once for the whole browser-test session."""
+    _require_chromium()
+    with serve_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
