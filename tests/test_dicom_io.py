@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from pydicom.dataset import FileMetaDataset
 from pydicom.encaps import encapsulate
 from pydicom.pixels import apply_modality_lut
 from pydicom.pixels.decoders.base import Decoder
-from pydicom.uid import MPEG2MPML, JPEG2000Lossless, RLELossless
+from pydicom.uid import MPEG2MPML, DeflatedExplicitVRLittleEndian, JPEG2000Lossless, RLELossless
 
 from tests.phantoms import (
     PHANTOM_VALUES,
@@ -23,9 +24,11 @@ from tests.phantoms import (
     write_phantom_series,
 )
 from vbqcore.anatomy import Sequence
+from vbqcore.dicom_io import block_dtype, decode_frames, open_dicom
 from vbqcore.errors import DicomReadError, VbqInputError
 from vbqcore.imaging import read_series, read_slice
 from vbqcore.slices import SliceSource
+from vbqcore.sources import load_source
 
 
 def test_mr_small_matches_pydicom_stored_values() -> None:
@@ -294,3 +297,136 @@ def test_damaged_header_after_dicm_prefix() -> None:
     junk = bytes(128) + b"DICM" + b"\x02\x00\x10\x00UI\xff\xff" + bytes(40)
     with pytest.raises(VbqInputError, match=r"junk\.dcm"):
         read_slice(junk, name="junk.dcm")
+
+
+# --- stored values, read as stored, SIs computed on first use --------------------------------
+
+
+def _eager_si(path: Path | str) -> np.ndarray:
+    """The reference: pydicom's own decode and modality LUT of the file."""
+    ds = pydicom.dcmread(path)
+    return apply_modality_lut(ds.pixel_array, ds)
+
+
+@pytest.mark.parametrize(
+    ("slope", "intercept"), [(0.5, -100.0), (-0.5, 2000.0), (1.0, 0.0), (1.25, 0.0)]
+)
+@pytest.mark.parametrize("transfer_syntax", [None, RLELossless, JPEG2000Lossless])
+def test_lazy_pixels_equal_pydicom_modality_lut(
+    tmp_path: Path, slope: float, intercept: float, transfer_syntax: pydicom.uid.UID | None
+) -> None:
+    values = dict(PHANTOM_VALUES[Sequence.T2]) if slope != 1.25 else None
+    options = {} if transfer_syntax is None else {"transfer_syntax": transfer_syntax}
+    paths = write_phantom_series(
+        tmp_path, sequence=Sequence.T2, n_slices=3, slope=slope, intercept=intercept,
+        values=values, **options,
+    )  # fmt: skip
+    series = read_series(paths)
+    for path, slice_ in zip(paths, series.slices, strict=True):
+        assert slice_.stored_pixels is not None
+        assert "si" not in vars(slice_.stored_pixels)  # nothing converted by loading
+        np.testing.assert_array_equal(slice_.pixels, _eager_si(path))
+        assert not slice_.pixels.flags.writeable
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["MR_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR2_UNCR.dcm",
+     "emri_small.dcm", "MR_small_RLE.dcm", "CT_small.dcm"],
+)  # fmt: skip
+def test_stored_values_equal_pydicom_pixel_array(name: str) -> None:
+    # Signed and unsigned, in memory and read later, 12 of 16 bits, big-endian, multi-frame.
+    path = pydicom_file(name)
+    expected = pydicom.dcmread(path).pixel_array
+    series = read_series([path])
+    stored = np.stack([s.stored_pixels.values for s in series.slices])  # type: ignore[union-attr]
+    np.testing.assert_array_equal(stored, expected.reshape(stored.shape))
+    assert stored.dtype == expected.dtype.newbyteorder("=")
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_eight_bit_pixel_data_read_as_stored(tmp_path: Path, signed: bool) -> None:
+    # 300 x 300 bytes > DEFER_SIZE: read from disk after the header (and in memory as upload).
+    (path,) = write_phantom_series(tmp_path, n_slices=1, rows=300, cols=300)
+    ds = pydicom.dcmread(path)
+    rng = np.random.default_rng(8)
+    dtype = np.int8 if signed else np.uint8
+    values = rng.integers(np.iinfo(dtype).min, np.iinfo(dtype).max, (300, 300)).astype(dtype)
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit, ds.PixelRepresentation = 7, int(signed)
+    ds.PixelData = values.tobytes()
+    ds.save_as(path)
+    np.testing.assert_array_equal(pydicom.dcmread(path).pixel_array, values)  # the fixture
+    for source in (path, ("upload.dcm", path.read_bytes())):
+        slice_ = read_slice(source)
+        np.testing.assert_array_equal(slice_.stored_pixels.values, values)  # type: ignore[union-attr]
+        np.testing.assert_array_equal(slice_.pixels, values * 0.5 - 100.0)
+
+
+def test_series_read_from_disk_shares_one_block(tmp_path: Path) -> None:
+    paths = write_phantom_series(tmp_path, n_slices=4)
+    files = [open_dicom(load_source(p)) for p in paths]
+    assert {block_dtype(f) for f in files} == {np.dtype("<u2")}
+    slices = read_series(paths).slices
+    first, last = (s.stored_pixels.values for s in (slices[0], slices[-1]))  # type: ignore[union-attr]
+    assert np.shares_memory(first.base, last.base)  # one block for the series
+    uploads = read_series([(p.name, p.read_bytes()) for p in paths]).slices
+    assert block_dtype(open_dicom(load_source(paths[0].read_bytes()))) is None  # in memory
+    for on_disk, uploaded in zip(slices, uploads, strict=True):
+        np.testing.assert_array_equal(on_disk.pixels, uploaded.pixels)
+
+
+@pytest.mark.parametrize("name", ["MR2_UNCR.dcm", "MR_small.dcm", "emri_small_RLE.dcm"])
+def test_block_dtype_only_for_values_read_as_stored(name: str) -> None:
+    # MR2_UNCR: 12 of 16 bits stored (decoded by pydicom); MR_small: 8 KB, read with the
+    # header; RLE: compressed.
+    assert block_dtype(open_dicom(load_source(pydicom_file(name)))) is None
+
+
+def test_stored_out_is_checked(tmp_path: Path) -> None:
+    (path,) = write_phantom_series(tmp_path, n_slices=1)
+    dicom = open_dicom(load_source(path))
+    with pytest.raises(ValueError, match=r"stored_out must be an array of shape \(1, 256, 256\)"):
+        decode_frames(dicom, stored_out=np.empty((1, 256, 256), dtype=np.int32))
+    with pytest.raises(ValueError, match="pass indices=None"):
+        decode_frames(dicom, [0], stored_out=np.empty((1, 256, 256), dtype=np.uint16))
+    block = np.empty((1, 256, 256), dtype=np.uint16)
+    (frame,) = decode_frames(dicom, stored_out=block)
+    np.testing.assert_array_equal(block[0], pydicom.dcmread(path).pixel_array)
+    assert np.shares_memory(frame.slice.stored_pixels.values, block)  # type: ignore[union-attr]
+
+
+def test_eager_out_still_fills_si(tmp_path: Path) -> None:
+    (path,) = write_phantom_series(tmp_path, n_slices=1)
+    out = np.zeros((1, 256, 256))
+    (frame,) = decode_frames(open_dicom(load_source(path)), out=out)
+    np.testing.assert_array_equal(out[0], _eager_si(path))
+    assert frame.slice.stored_pixels is None
+    assert np.shares_memory(frame.slice.pixels, out)
+
+
+def test_deflated_file_is_read_whole(tmp_path: Path) -> None:
+    # A deflated data set is inflated in memory by pydicom: its values cannot be read later.
+    (path,) = write_phantom_series(tmp_path, n_slices=1)
+    ds = pydicom.dcmread(path)
+    ds.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+    ds.save_as(path, implicit_vr=False, little_endian=True)
+    assert path.stat().st_size < 20_000  # really deflated
+    np.testing.assert_array_equal(read_slice(path).pixels, _eager_si(path))
+
+
+def test_deferred_pixel_data_cut_short_is_refused(tmp_path: Path) -> None:
+    # 256 x 256 x 2 = 131 072 bytes, more than DEFER_SIZE: measured without reading it.
+    (path,) = write_phantom_series(tmp_path, n_slices=1)
+    path.write_bytes(path.read_bytes()[:-1000])
+    with pytest.raises(DicomReadError, match=r"IM0001\.dcm is truncated: .*130072 bytes .*131072"):
+        read_slice(path)
+
+
+def test_file_changed_after_its_header_was_read(tmp_path: Path) -> None:
+    (path,) = write_phantom_series(tmp_path, n_slices=1)
+    dicom = open_dicom(load_source(path))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    with pytest.raises(DicomReadError, match=r"IM0001\.dcm changed on disk"):
+        decode_frames(dicom)

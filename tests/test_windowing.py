@@ -13,6 +13,7 @@ from pydicom.pixels import apply_modality_lut, apply_windowing
 from tests.phantoms import pydicom_file
 from vbqcore.errors import VbqInputError
 from vbqcore.imaging import read_slice, slice_from_array
+from vbqcore.slices import Protocol, Slice, SliceSource, StoredPixels
 from vbqcore.windowing import display_window, robust_window, to_preview
 
 
@@ -87,3 +88,92 @@ def test_preview_is_monotone_in_si(pixels: np.ndarray, center: float, width: flo
     order = np.argsort(pixels.ravel(), kind="stable")
     assert np.all(np.diff(preview[order].astype(int)) >= 0)
     assert preview.shape == (42,)
+
+
+# --- DICOM slices: window and preview from the stored values ---------------------------------
+
+
+def stored_slice(
+    values: np.ndarray, slope: float, intercept: float, window: tuple[float, float] | None = None
+) -> Slice:
+    return Slice.from_stored(
+        StoredPixels(values, slope, intercept),
+        source=SliceSource.DICOM,
+        source_name="stored",
+        protocol=Protocol(),
+        window=window,
+    )
+
+
+def si_twin(slice_: Slice) -> Slice:
+    """The same SIs as a plain array: the reference path (no stored values)."""
+    return slice_from_array(slice_.pixels, window=slice_.window)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=arrays(np.uint16, (9, 11), elements=st.integers(0, 4095)),
+    slope=st.sampled_from([0.5, 1.0, 3.774114, -0.5, -1.25, 0.0]),
+    intercept=st.floats(-2000, 2000),
+    header_window=st.booleans(),
+)
+def test_stored_preview_equals_si_preview_within_one_level(
+    values: np.ndarray, slope: float, intercept: float, header_window: bool
+) -> None:
+    window = (float(np.median(values)) * slope + intercept, 300.0) if header_window else None
+    lazy = stored_slice(values, slope, intercept, window)
+    preview = to_preview(lazy)
+    assert "si" not in vars(lazy.stored_pixels)  # previewed without converting to SIs
+    reference = to_preview(si_twin(lazy))
+    assert preview.dtype == np.uint8 and preview.shape == values.shape
+    assert np.abs(preview.astype(int) - reference.astype(int)).max() <= 1
+
+
+def test_stored_preview_of_a_real_image_is_identical() -> None:
+    # MR2_UNCR (1024 x 1024, slope 3.774114): float32 rounding could move a pixel on a rounding
+    # boundary by one level; on this image none moves, with the header or the robust window.
+    ds = pydicom.dcmread(pydicom_file("MR2_UNCR.dcm"))
+    for window in ((float(ds.WindowCenter), float(ds.WindowWidth)), None):
+        lazy = stored_slice(
+            ds.pixel_array, float(ds.RescaleSlope), float(ds.RescaleIntercept), window
+        )
+        np.testing.assert_array_equal(to_preview(lazy), to_preview(si_twin(lazy)))
+
+
+@pytest.mark.parametrize(("slope", "intercept"), [(0.5, -100.0), (-1.25, 3000.0), (0.0, 7.0)])
+def test_window_of_stored_values_equals_window_of_sis(slope: float, intercept: float) -> None:
+    # Percentiles commute with a linear map (a negative slope swaps low and high); reference:
+    # numpy's percentiles of the SIs themselves.
+    values = np.random.default_rng(6).gamma(2.0, 400.0, size=(512, 512)).astype(np.uint16)
+    lazy = stored_slice(values, slope, intercept)
+    center, width = display_window(lazy)
+    assert (center, width) == pytest.approx(robust_window(lazy.pixels), rel=1e-12, abs=1e-9)
+    if slope != 0.0:
+        low, high = np.percentile(lazy.pixels.ravel()[::4], [0.5, 99.5])
+        assert center == pytest.approx((low + high) / 2, rel=1e-12)
+        assert width == pytest.approx(high - low, rel=1e-12)
+    else:
+        assert (center, width) == (7.0, 1.0)  # constant image
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    pixels=st.one_of(
+        arrays(np.float64, st.integers(1, 300), elements=st.floats(-1e6, 1e6)),
+        arrays(np.int16, st.integers(1, 300)),
+        arrays(np.uint8, st.integers(1, 300)),
+    ),
+    q=st.tuples(st.floats(0, 100), st.floats(0, 100)),
+)
+def test_robust_window_percentiles_equal_numpy(pixels: np.ndarray, q: tuple[float, float]) -> None:
+    # Read off the sorted sample instead of numpy.percentile: the same numbers, bit for bit.
+    low, high = np.percentile(pixels, q)
+    center, width = robust_window(pixels, percentiles=q)
+    expected_width = float(high - low) if high - low > 0 else 1.0
+    assert width == expected_width
+    assert center == float(low + high) / 2.0
+
+
+def test_robust_window_rejects_bad_percentiles() -> None:
+    with pytest.raises(VbqInputError, match=r"percentiles must lie in 0-100, got \(-1\.0, 50\.0\)"):
+        robust_window(np.zeros((2, 2)), percentiles=(-1.0, 50.0))

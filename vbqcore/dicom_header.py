@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import math
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from pydicom.datadict import tag_for_keyword
+from pydicom.datadict import dictionary_VR, tag_for_keyword
+from pydicom.dataelem import DataElement, RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 from pydicom.tag import BaseTag, Tag
@@ -60,8 +61,18 @@ class Header:
 
     @staticmethod
     def _get(ds: Dataset, keyword: str) -> Any:
+        tag = _tag(keyword)
+        # As read from the file (not converted yet, the first time), or None when absent;
+        # pydicom's annotation says DataElement only.
+        raw = cast("DataElement | RawDataElement | None", ds.get_item(tag, keep_deferred=True))
+        if raw is None:
+            return None
+        if isinstance(raw, RawDataElement):
+            quick = _raw_value(raw, tag)
+            if quick is not _SLOW:
+                return quick
         try:
-            element = ds.get(_tag(keyword))
+            element = ds.get(tag)
         except _PARSE_ERRORS as err:
             logger.warning(
                 "DICOM attribute %s cannot be read (%s); treated as absent", keyword, err
@@ -225,6 +236,55 @@ class Header:
         """NumberOfFrames, 1 when absent or nonsensical."""
         frames = self.integer("NumberOfFrames")
         return frames if frames is not None and frames > 0 else 1
+
+
+# pydicom converts an element on first access, with validation, hooks and character-set
+# handling: ~25 us an element. A series' header is read for every file (20 files x ~20 elements
+# on the loading path), so the few value representations read here are parsed from the raw
+# element directly: those written in the default character repertoire only (DICOM PS3.5 6.2),
+# whose bytes read the same whatever the SpecificCharacterSet -- decimal and integer strings
+# (DS, IS), code strings (CS), UIDs (UI) -- plus a single unsigned short (US, in the file's byte
+# order) and OB/OW bytes (the pixel data, as stored). Anything else, or anything unusual, goes
+# to pydicom (``_SLOW``).
+_ASCII_VRS = frozenset({"DS", "IS", "CS", "UI"})
+_SLOW = object()
+
+
+@cache
+def _dictionary_vr(tag: BaseTag) -> str | None:
+    try:
+        return str(dictionary_VR(tag))
+    except KeyError:
+        return None
+
+
+def _raw_value(raw: RawDataElement, tag: BaseTag) -> Any:
+    """The value of an unconverted element: float/int/str (a list when multi-valued, None when
+    empty) for DS/IS/CS/UI, int for US, bytes for OB/OW; ``_SLOW`` when pydicom should convert
+    it."""
+    vr = raw.VR or _dictionary_vr(tag)  # an implicit-VR file records no VR
+    data = raw.value
+    if not isinstance(data, bytes):  # None: a deferred read
+        return _SLOW
+    if vr in ("OB", "OW"):
+        return data
+    if vr == "US" and len(data) == 2:
+        return int.from_bytes(data, "little" if raw.is_little_endian else "big")
+    if vr not in _ASCII_VRS:
+        return _SLOW
+    if not data.strip(b" \0"):
+        return None
+    try:
+        parts = data.decode("ascii").strip(" \0").split("\\")
+        if vr == "DS":
+            values: list[Any] = [float(part) for part in parts]
+        elif vr == "IS":
+            values = [int(part) for part in parts]
+        else:
+            values = [part.strip(" \0") for part in parts]
+    except ValueError:  # also UnicodeDecodeError; pydicom then decides (e.g. IS "1.0")
+        return _SLOW
+    return values[0] if len(values) == 1 else values
 
 
 def _first(value: Any) -> Any:
