@@ -27,6 +27,13 @@ PAGES: tuple[PageSpec, ...] = (
         default=True,
     ),
     PageSpec(
+        "pages/case.py",
+        "Case",
+        ":material/radiology:",
+        "Upload a patient's T1, T2 and STIR slices, draw labelled ROIs, get the VBQ and a report.",
+        "Case",
+    ),
+    PageSpec(
         "pages/reproduce.py",
         "Reproduce the paper",
         ":material/fact_check:",
