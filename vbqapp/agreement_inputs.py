@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
+from vbqapp.widgets import column_select
 from vbqcore.agreement_input import (
     FILE_COLUMN,
     Layout,
@@ -102,22 +103,6 @@ def _digest(blobs: list[bytes]) -> str:
     return h.hexdigest()[:12]
 
 
-def _select(label: str, key: str, options: list[str], default: str | None) -> str | None:
-    """A selectbox pre-set to ``default``, empty ("Choose …") when there is no default; a stored
-    value that is no longer an option (another file) is dropped."""
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-    index = options.index(default) if default in options else None
-    return st.selectbox(
-        label,
-        options,
-        index=index,
-        key=key,
-        placeholder="Choose a column",
-        persist_state="session",  # kept through a bad upload and a visit to another page
-    )
-
-
 def choose_columns(table: Table) -> ObserverColumns:
     """Layout and column pickers, pre-filled from the header; keyed per file, so a new file is
     guessed afresh and going back to a file restores what was chosen for it."""
@@ -139,16 +124,16 @@ def choose_columns(table: Table) -> ObserverColumns:
         )
         c1, c2, c3 = st.columns(3)
         with c1:
-            patient = _select("Patient", f"{k}patient", optional, guess.patient or _NONE)
+            patient = column_select("Patient", f"{k}patient", optional, guess.patient or _NONE)
         sequence: str | None = _NONE
         structure: str | None = _NONE
         if layout is not Layout.SI_COLUMNS:  # there, sequence and structure are in the names
             with c2:
-                sequence = _select(
+                sequence = column_select(
                     "Sequence (T1/T2/STIR)", f"{k}sequence", optional, guess.sequence or _NONE
                 )
             with c3:
-                structure = _select(
+                structure = column_select(
                     "Structure (L1–L4, T12, L5, CSF)", f"{k}structure", cols, guess.structure
                 )
         found: dict[str, str | None] = {
@@ -158,24 +143,24 @@ def choose_columns(table: Table) -> ObserverColumns:
         }
         if layout is Layout.PAIRED:
             with c1:
-                found["a"] = _select("Observer A (first reading)", f"{k}a", cols, guess.a)
+                found["a"] = column_select("Observer A (first reading)", f"{k}a", cols, guess.a)
             with c2:
-                found["b"] = _select("Observer B (second reading)", f"{k}b", cols, guess.b)
+                found["b"] = column_select("Observer B (second reading)", f"{k}b", cols, guess.b)
             return _columns(layout, found)
         reader_default = FILE_COLUMN if FILE_COLUMN in cols else guess.reader
         with c1:
-            reader = _select("Reader (observer/session)", f"{k}reader", cols, reader_default)
+            reader = column_select("Reader (observer/session)", f"{k}reader", cols, reader_default)
         found["reader"] = reader
         if layout is Layout.LONG:
             with c2:
-                found["value"] = _select("SI value", f"{k}value", cols, guess.value)
+                found["value"] = column_select("SI value", f"{k}value", cols, guess.value)
         if reader is None:
             return _columns(layout, found)
         readers = sorted({value_label(v) for v in table.frame[reader].dropna()})
         if len(readers) > 2:
             with c3:
-                found["reader_a"] = _select("Reader A", f"{k}reader_a", readers, readers[0])
-                found["reader_b"] = _select("Reader B", f"{k}reader_b", readers, readers[1])
+                found["reader_a"] = column_select("Reader A", f"{k}reader_a", readers, readers[0])
+                found["reader_b"] = column_select("Reader B", f"{k}reader_b", readers, readers[1])
         return _columns(layout, found)
 
 

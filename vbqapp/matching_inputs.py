@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
+from vbqapp.widgets import column_select
 from vbqcore.errors import VbqError
 from vbqcore.stats._frame import value_label
 from vbqcore.tabular import read_table
@@ -96,22 +97,6 @@ def _guess(columns: list[str], role: str) -> str | None:
     return next((folded[n] for n in _GUESS[role] if n in folded), None)
 
 
-def _select(label: str, key: str, options: list[str], default: str | None) -> str | None:
-    """A selectbox pre-set to ``default``, empty ("Choose …") when there is no default; a stored
-    value that is no longer an option (another file) is dropped."""
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-    index = options.index(default) if default in options else None
-    return st.selectbox(
-        label,
-        options,
-        index=index,
-        key=key,
-        placeholder="Choose a column",
-        persist_state="session",  # kept through a bad upload and a visit to another page
-    )
-
-
 def choose_settings(candidates: Candidates) -> MatchSettings | None:
     """Column pickers (pre-filled from the header), the case value and the age caliper; None
     (with a hint) until the group, case value, sex and age are chosen."""
@@ -120,21 +105,21 @@ def choose_settings(candidates: Candidates) -> MatchSettings | None:
     optional = [_NONE, *cols]
     c1, c2, c3 = st.columns(3)
     with c1:
-        group = _select("Group column", f"{P}group", cols, _guess(cols, "group"))
+        group = column_select("Group column", f"{P}group", cols, _guess(cols, "group"))
         values = [] if group is None else sorted({value_label(v) for v in df[group].dropna()})
         values = [v for v in values if v]
         case_default = next((v for v in values if v.casefold() in _CASE_WORDS), None)
-        case = _select("Case value (e.g. fracture)", f"{P}case", values, case_default)
+        case = column_select("Case value (e.g. fracture)", f"{P}case", values, case_default)
         others = [_ANY_OTHER, *[v for v in values if v != case]]
-        control = _select("Control value", f"{P}control", others, _ANY_OTHER)
+        control = column_select("Control value", f"{P}control", others, _ANY_OTHER)
     with c2:
-        sex = _select("Sex column (F/M)", f"{P}sex", cols, _guess(cols, "sex"))
-        age = _select("Age column (years)", f"{P}age", cols, _guess(cols, "age"))
+        sex = column_select("Sex column (F/M)", f"{P}sex", cols, _guess(cols, "sex"))
+        age = column_select("Age column (years)", f"{P}age", cols, _guess(cols, "age"))
     with c3:
-        date = _select(
+        date = column_select(
             "MR date column (closest first)", f"{P}date", optional, _guess(cols, "date") or _NONE
         )
-        id_col = _select("Patient ID column", f"{P}id", optional, _guess(cols, "id") or _NONE)
+        id_col = column_select("Patient ID column", f"{P}id", optional, _guess(cols, "id") or _NONE)
     caliper = st.number_input(
         "Age caliper, years (0 = exact age, as in the paper)",
         min_value=0.0,
