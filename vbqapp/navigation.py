@@ -34,6 +34,13 @@ PAGES: tuple[PageSpec, ...] = (
         "Case",
     ),
     PageSpec(
+        "pages/cohort.py",
+        "Cohort explorer",
+        ":material/query_stats:",
+        "Filter a cohort; Table 1, score distributions, ROC with cut-offs, regression, subgroups.",
+        "Cohort explorer",
+    ),
+    PageSpec(
         "pages/reproduce.py",
         "Reproduce the paper",
         ":material/fact_check:",

@@ -1,0 +1,70 @@
+"""Cohort explorer: filter a cohort and redo the analyses of Huang et al. 2026 on it."""
+
+import streamlit as st
+
+from vbqapp import (
+    cohort_view_distributions,
+    cohort_view_overview,
+    cohort_view_regression,
+    cohort_view_roc,
+    cohort_view_subgroups,
+)
+from vbqapp.cohort_cache import ViewKey
+from vbqapp.cohort_context import ViewContext, patient_scores
+from vbqapp.cohort_data import data_panel
+from vbqapp.cohort_downloads import csv_button
+from vbqapp.cohort_filters_ui import show_counts, sidebar_filters
+from vbqapp.routing import require_router
+from vbqcore.cohort_analysis import readiness_message
+from vbqcore.errors import VbqError
+
+VIEWS = {
+    "Overview": cohort_view_overview.show,
+    "Distributions": cohort_view_distributions.show,
+    "ROC": cohort_view_roc.show,
+    "Regression": cohort_view_regression.show,
+    "Subgroups": cohort_view_subgroups.show,
+}
+
+require_router()  # a deep link on a fresh server must still go through app.py
+
+st.title("Cohort explorer")
+st.caption(
+    "Filter a cohort in the sidebar and read the answer off the plots: Table 1, score "
+    "distributions, ROC with cut-offs, logistic regression and subgroups, computed as Huang et "
+    "al. (Global Spine J 2026;16(1):162–170) did. The filters are kept in the page's address, "
+    "so a view can be shared as a link."
+)
+
+loaded = data_panel()
+if loaded is None:
+    st.stop()
+cohort, token = loaded
+try:
+    filters = sidebar_filters(cohort, token)
+    counts = show_counts(cohort, filters)
+except VbqError as err:
+    st.error(str(err))
+    st.stop()
+ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, patient_scores())
+
+shown = " and ".join(f"**{n}** {group}" for group, n in counts.items())
+st.markdown(f"Showing {shown} patients ({filters.describe()}).")
+csv_button(
+    ctx.frame,
+    file_name=ctx.file_name("rows", "csv"),
+    key="cohort_rows_csv",
+    label="Filtered rows (CSV)",
+)
+problem = readiness_message(counts, cohort)
+if problem is not None:
+    st.warning(problem, icon=":material/filter_alt:")
+    st.stop()
+
+view = st.segmented_control(
+    "View", list(VIEWS), default="Overview", required=True, key="cohort_view", bind="query-params"
+)
+try:
+    VIEWS[view or "Overview"](ctx)
+except VbqError as err:
+    st.error(str(err), icon=":material/error:")
