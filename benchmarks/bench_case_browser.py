@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -44,48 +41,9 @@ from tests.browser.case_steps import (  # noqa: E402
     write_exam,
 )
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.server import serve_app  # noqa: E402
 from tests.phantoms import PHANTOM_SIZE  # noqa: E402
 from vbqcore.uploads import read_uploads  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_app(port: int, log: Path) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit(f"streamlit did not start; see {log}")
 
 
 def _one_session(browser: Any, url: str, files: list[Path]) -> tuple[float, float, float]:
@@ -142,19 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             read_uploads(payload)
             science.append(time.perf_counter() - start)
-        port = _free_port()
-        proc = _start_app(port, Path(tmp) / "streamlit.log")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                runs = [
-                    _one_session(browser, f"http://127.0.0.1:{port}", files)
-                    for _ in range(args.repeats)
-                ]
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        with serve_app(Path(tmp) / "streamlit.log") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            runs = [_one_session(browser, url, files) for _ in range(args.repeats)]
+            browser.close()
     upload, score, rerun = (list(column) for column in zip(*runs, strict=True))
     print(f"phantom exam: 3 series x 5 slices of {PHANTOM_SIZE}², {args.repeats} fresh sessions")
     print(_summary("(a) upload -> first image shown", upload))

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from tests.browser.server import serve_app  # noqa: E402
 from vbqcore.demo_cohort import load_demo_cohort  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,32 +65,6 @@ _PROBE = """() => {
   }).observe(document.body, {subtree: true, attributes: true, attributeOldValue: true,
                              attributeFilter: ['data-test-script-state']});
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_app(log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on a free port; returns the process and its URL once healthy."""
-    port = free_port()
-    args = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    args += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    args += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit(f"streamlit did not start; see {log}")
 
 
 def big_table(rows: int, seed: int = 2026) -> pd.DataFrame:
@@ -184,31 +156,24 @@ def main(argv: list[str] | None = None) -> int:
             f"upload: {args.rows} rows x {table.shape[1]} columns, "
             f"{upload.stat().st_size / 1e6:.1f} MB"
         )
-        proc, url = start_app(work / "streamlit.log")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1600})
-                page.set_default_timeout(300_000)
-                page.goto(f"{url}/cohort")
-                page.get_by_role("heading", name="Cohort explorer").first.wait_for()
-                page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-                page.evaluate(_PROBE)
-                demo = load_demo_cohort()
-                base = run_views(page, demo, args.views, args.repeats, "Overview")
-                start = time.perf_counter()
-                page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-                    str(upload)
-                )
-                page.get_by_text(f"Data: {upload.name}").first.wait_for()
-                page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-                load_s = time.perf_counter() - start
-                check_counts(page, expected_counts(table, None))
-                big = run_views(page, table, args.views, args.repeats, args.views[-1])
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+        with serve_app(work / "streamlit.log") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            page.set_default_timeout(300_000)
+            page.goto(f"{url}/cohort")
+            page.get_by_role("heading", name="Cohort explorer").first.wait_for()
+            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+            page.evaluate(_PROBE)
+            demo = load_demo_cohort()
+            base = run_views(page, demo, args.views, args.repeats, "Overview")
+            start = time.perf_counter()
+            page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(upload))
+            page.get_by_text(f"Data: {upload.name}").first.wait_for()
+            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+            load_s = time.perf_counter() - start
+            check_counts(page, expected_counts(table, None))
+            big = run_views(page, table, args.views, args.repeats, args.views[-1])
+            browser.close()
     print(f"upload, read, validate and first draw: {load_s:.1f} s")
     print(f"{'view':<14}{'phase':<6}{'demo ms':>9}{f'{args.rows} ms':>12}{'ratio':>8}   (medians)")
     for key in base:
