@@ -9,11 +9,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
+from vbqapp.widgets import png_download
 from vbqcore.agreement_input import PairedMeasurements
 from vbqcore.agreement_study import AgreementStudy, Verdict
-from vbqcore.errors import VbqError
 from vbqcore.plots.bland_altman import bland_altman_grid
-from vbqcore.plots.export import figure_png
 
 __all__ = ["show_downloads", "show_plots", "show_tables", "show_verdicts"]
 
@@ -97,26 +96,15 @@ def show_downloads(figures: dict[str, go.Figure], cache_key: str) -> None:
         return
     cols = st.columns(len(figures))
     for col, (name, fig) in zip(cols, figures.items(), strict=True):
-        try:
-            with st.spinner(f"Rendering {name}.png …"):
-                data = _png(fig, f"{cache_key}|{name}")
-        except VbqError as err:
-            st.error(str(err))
-            return
-        col.download_button(
-            f"{name}.png",
-            data,
+        rendered = png_download(
+            fig,
             file_name=f"{name}.png",
-            mime="image/png",
+            cache_key=f"{cache_key}|{name}",
             key=f"{P}dl_{name}_png",
-            on_click="ignore",  # a download needs no rerun
-            icon=":material/image:",
+            target=col,
         )
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _png(_fig: go.Figure, key: str) -> bytes:
-    return figure_png(_fig, width=1100)
+        if not rendered:
+            return
 
 
 def _tables(

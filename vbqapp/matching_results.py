@@ -14,9 +14,8 @@ from vbqapp.matching_inputs import MatchSettings
 from vbqapp.navigation import PAGES
 from vbqapp.state import COHORT_INCOMING_DATASET
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
-from vbqcore.errors import VbqError
+from vbqapp.widgets import png_download
 from vbqcore.matching_flow import FlowChart, flow_chart
-from vbqcore.plots.export import figure_png
 from vbqcore.plots.flow import flow_figure
 from vbqcore.stats.matching import MatchResult
 
@@ -102,26 +101,7 @@ def _png_download(figure: go.Figure, cache_key: str) -> None:
     """The flow chart as PNG, made on request (kaleido starts Chromium: a few seconds)."""
     if not st.toggle("Prepare a PNG of the flow chart", key=f"{P}png"):
         return
-    try:
-        with st.spinner("Rendering matching_flow.png …"):
-            data = _png(figure, cache_key)
-    except VbqError as err:
-        st.error(str(err))
-        return
-    st.download_button(
-        "matching_flow.png",
-        data,
-        file_name="matching_flow.png",
-        mime="image/png",
-        key=f"{P}dl_flow_png",
-        on_click="ignore",  # a download needs no rerun
-        icon=":material/image:",
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _png(_figure: go.Figure, key: str) -> bytes:
-    return figure_png(_figure, width=1100)
+    png_download(figure, file_name="matching_flow.png", cache_key=cache_key, key=f"{P}dl_flow_png")
 
 
 def _left_out(result: MatchResult) -> pd.DataFrame:

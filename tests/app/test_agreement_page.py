@@ -134,3 +134,15 @@ def test_options_survive_an_unreadable_file() -> None:
     assert not at.error
     assert at.number_input(key="agree_acceptance").value == 15.0
     assert any(m.value.startswith("**6 of 6 group(s) agree within ±15%") for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_plot_png_downloads() -> None:
+    # Both Bland–Altman grids (% and absolute) render through kaleido into PNG download buttons.
+    at = _open()
+    at.toggle(key="agree_png").set_value(True).run()
+    assert not at.exception
+    # The example's T1 CSF verdict is an st.error by design; no other error may appear.
+    assert [e.value for e in at.error if "T1 · CSF" not in e.value] == []
+    pngs = [label for label in _downloads(at) if label.endswith(".png")]
+    assert len(pngs) == 2, pngs
