@@ -5,8 +5,8 @@ a free loopback port, drives Debian's /usr/bin/chromium with Playwright and prin
 ``repeats`` fresh sessions, the median and best wall time of
 
 (a) uploading the phantom exam (T1, T2, STIR; 15 DICOM files) until the canvas shows the image,
-    against reading the same files with ``vbqcore.uploads.read_uploads`` in this process (the
-    science's share of the wait);
+    against reading the same files with ``vbqcore.imaging.uploads.read_uploads`` in this
+    process (the science's share of the wait);
 (b) releasing the mouse on the last ROI (the CSF) until the VBQ-T1 score is shown, against a
     plain widget rerun of the same page (typing a pre-test probability until its post-test
     probability is shown): what drawing costs beyond any rerun.
@@ -43,7 +43,7 @@ from tests.browser.case_steps import (  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.browser.server import serve_app  # noqa: E402
 from tests.phantoms import PHANTOM_SIZE  # noqa: E402
-from vbqcore.uploads import read_uploads  # noqa: E402
+from vbqcore.imaging.uploads import read_uploads  # noqa: E402
 
 
 def _one_session(browser: Any, url: str, files: list[Path]) -> tuple[float, float, float]:

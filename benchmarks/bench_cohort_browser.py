@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from tests.browser.server import serve_app  # noqa: E402
-from vbqcore.demo_cohort import load_demo_cohort  # noqa: E402
+from vbqcore.paper.demo_cohort import load_demo_cohort  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]

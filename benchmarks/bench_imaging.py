@@ -2,9 +2,9 @@
 
 Run: ``python benchmarks/bench_imaging.py [--repeats 7]``. Prints the best-of-N wall time of
 (a) ``pydicom.dcmread`` + ``.pixel_array`` of every file (the floor any DICOM loader stands on) and
-(b) ``vbqcore.imaging.read_series`` + ``to_preview`` of every slice, on the same files in the same
-run, and the ratio b / a. Goal: ratio <= 1.5 (issue 2). Not asserted in tests: timings depend on
-the machine; the ratio is what is compared.
+(b) ``vbqcore.imaging.reading.read_series`` + ``to_preview`` of every slice, on the same files
+in the same run, and the ratio b / a. Goal: ratio <= 1.5 (issue 2). Not asserted in tests:
+timings depend on the machine; the ratio is what is compared.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from tests.phantoms import write_phantom_series  # noqa: E402
 from vbqcore.anatomy import Sequence  # noqa: E402
-from vbqcore.imaging import read_series, to_preview  # noqa: E402
+from vbqcore.imaging.reading import read_series, to_preview  # noqa: E402
 
 
 def best_of_interleaved(

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from vbqapp import agreement_inputs as inputs
-from vbqapp import agreement_results as results
 from vbqapp.routing import require_router
-from vbqcore.agreement_input import ObserverColumns, PairedMeasurements, read_observer_table
-from vbqcore.agreement_study import AgreementStudy, analyse_agreement
+from vbqapp.studies import agreement_inputs as inputs
+from vbqapp.studies import agreement_results as results
 from vbqcore.errors import VbqError
+from vbqcore.studies.agreement import AgreementStudy, analyse_agreement
+from vbqcore.studies.agreement_input import ObserverColumns, PairedMeasurements, read_observer_table
 
 require_router()
 

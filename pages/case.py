@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from vbqapp.case_export import export_panel
-from vbqapp.case_scores import case_options, scores_panel
-from vbqapp.case_session import get_case, seed, widget_key
-from vbqapp.case_table import apply_table_edits, roi_actions, roi_table
-from vbqapp.case_upload import upload_panel
-from vbqapp.case_viewer import sync_from_canvas, viewer
+from vbqapp.case.export import export_panel
+from vbqapp.case.scores import case_options, scores_panel
+from vbqapp.case.session import get_case, seed, widget_key
+from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
+from vbqapp.case.upload import upload_panel
+from vbqapp.case.viewer import sync_from_canvas, viewer
 from vbqapp.routing import require_router
 from vbqapp.state import CASE_ACTIVE
 from vbqcore.anatomy import Sequence
-from vbqcore.case_eval import evaluate_case
+from vbqcore.case.evaluation import evaluate_case
 from vbqcore.errors import VbqError
 from vbqcore.measurements import MEASURED_SEQUENCES
 

@@ -2,20 +2,18 @@
 
 import streamlit as st
 
-from vbqapp import (
-    cohort_view_distributions,
-    cohort_view_overview,
-    cohort_view_regression,
-    cohort_view_roc,
-    cohort_view_subgroups,
-)
-from vbqapp.cohort_cache import ViewKey
-from vbqapp.cohort_context import ViewContext, patient_scores
-from vbqapp.cohort_data import data_panel
-from vbqapp.cohort_downloads import csv_button
-from vbqapp.cohort_filters_ui import show_counts, sidebar_filters
+from vbqapp.cohort.cache import ViewKey
+from vbqapp.cohort.context import ViewContext, patient_scores
+from vbqapp.cohort.data import data_panel
+from vbqapp.cohort.downloads import csv_button
+from vbqapp.cohort.filters import show_counts, sidebar_filters
+from vbqapp.cohort.views import distributions as cohort_view_distributions
+from vbqapp.cohort.views import overview as cohort_view_overview
+from vbqapp.cohort.views import regression as cohort_view_regression
+from vbqapp.cohort.views import roc as cohort_view_roc
+from vbqapp.cohort.views import subgroups as cohort_view_subgroups
 from vbqapp.routing import require_router
-from vbqcore.cohort_analysis import readiness_message
+from vbqcore.cohort.analysis import readiness_message
 from vbqcore.errors import VbqError
 
 VIEWS = {

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from vbqapp import matching_inputs as inputs
-from vbqapp import matching_results as results
 from vbqapp.routing import require_router
 from vbqapp.state import MATCH_RESULT
+from vbqapp.studies import matching_inputs as inputs
+from vbqapp.studies import matching_results as results
 from vbqcore.errors import VbqError
 from vbqcore.stats.matching import match_pairs
 

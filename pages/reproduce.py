@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from vbqapp.routing import require_router
-from vbqcore.demo_cohort import demo_cohort_csv, load_demo_cohort
-from vbqcore.reproduction import reproduce
+from vbqcore.paper.demo_cohort import demo_cohort_csv, load_demo_cohort
+from vbqcore.paper.reproduction import reproduce
 
 require_router()
 

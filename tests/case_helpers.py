@@ -7,9 +7,9 @@ from typing import Any
 
 from tests.phantoms import phantom_regions, write_phantom_series
 from vbqcore.anatomy import CSF, Sequence
-from vbqcore.case import Case, load_series, new_case, sync_canvas
-from vbqcore.imaging import Series, read_series
-from vbqcore.roi import RectRoi, Roi
+from vbqcore.case.model import Case, load_series, new_case, sync_canvas
+from vbqcore.imaging.reading import Series, read_series
+from vbqcore.roi.shapes import RectRoi, Roi
 
 __all__ = ["phantom_series", "roi_in", "phantom_rois", "loaded_case", "measured_case"]
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from vbqcore.cutoffs import load_cutoffs
 from vbqcore.errors import CutoffError
+from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import (
     interpret,
     likelihood_ratios,
@@ -23,7 +24,6 @@ from vbqcore.interpretation import (
     scanner_warnings,
 )
 from vbqcore.measurements import CaseMeasurements
-from vbqcore.slices import Protocol, SliceSource
 from vbqcore.vbq import ScoreName, VbqResult, compute_vbq
 
 GE_15 = Protocol(manufacturer="GE MEDICAL SYSTEMS", model="Signa HDxt", field_strength_t=1.5)

@@ -48,9 +48,9 @@ COHORT_INCOMING_DATASET = "cohort_incoming_dataset"
 
 # Cohort explorer (page-only).
 
-#: The table analysed and its column mapping: ``vbqapp.cohort_data.ActiveData``.
+#: The table analysed and its column mapping: ``vbqapp.cohort.data.ActiveData``.
 COHORT_ACTIVE = "cohort_active"
-#: An uploaded table not yet usable, with the reason: ``vbqapp.cohort_data.Pending``.
+#: An uploaded table not yet usable, with the reason: ``vbqapp.cohort.data.Pending``.
 COHORT_PENDING = "cohort_pending"
 #: ``file_id`` of the last upload handled, so that a rerun does not read it again.
 COHORT_LAST_UPLOAD = "cohort_last_upload"
@@ -75,10 +75,10 @@ MATCH_RESULT = "match_result"
 
 # Case page (page-only). The Case is the one source of truth; the rest is view state.
 
-#: The case being measured: a ``vbqcore.case.Case`` (images, labelled ROIs in image pixels,
+#: The case being measured: a ``vbqcore.case.model.Case`` (images, labelled ROIs in image pixels,
 #: fractured levels, CSF level, method, pre-test probability).
 CASE_MODEL = "case_model"
-#: Per sequence, the canvas now shown: ``vbqapp.case_session.CanvasView`` (widget key, display
+#: Per sequence, the canvas now shown: ``vbqapp.case.session.CanvasView`` (widget key, display
 #: size, initial drawing). Dropped to make the canvas redraw from the case's ROIs.
 CASE_VIEWS = "case_views"
 #: A counter making fresh widget keys (canvas epochs, table revisions, uploader resets).

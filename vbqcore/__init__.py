@@ -23,8 +23,9 @@ from vbqcore.errors import (
     VbqError,
     VbqInputError,
 )
+from vbqcore.imaging.slices import Protocol, Slice, SliceSource
 from vbqcore.interpretation import CutoffComparison, Interpretation, interpret
-from vbqcore.roi import (
+from vbqcore.roi.shapes import (
     EllipseRoi,
     FreehandRoi,
     PolygonRoi,
@@ -34,7 +35,6 @@ from vbqcore.roi import (
     measure_roi,
     measure_rois,
 )
-from vbqcore.slices import Protocol, Slice, SliceSource
 from vbqcore.vbq import (
     Aggregate,
     CaseMeasurements,

@@ -37,8 +37,33 @@ class Sequence(StrEnum):
 
 
 class Sex(StrEnum):
+    """Sex as the cohort and matching tables record it; :meth:`parse` reads every spelling."""
+
     F = "F"
     M = "M"
+
+    @classmethod
+    def parse(cls, value: object) -> Sex | None:
+        """Read F/M, female/male, woman/man, women/men, w (German/Dutch tables) or 女/男, any case.
+
+        ``None`` for a blank, missing or unrecognised value: the caller decides whether that is
+        an error (a cohort's sex column) or an exclusion (a matching candidate without sex).
+
+        >>> Sex.parse(" Women "), Sex.parse("男"), Sex.parse(""), Sex.parse("x")
+        (<Sex.F: 'F'>, <Sex.M: 'M'>, None, None)
+        """
+        try:
+            if value is None or value != value:  # None and NaN
+                return None
+        except TypeError:  # pd.NA: its comparison is NA, whose truth value is undefined
+            return None
+        return _SEX_WORDS.get(str(value).strip().casefold())
+
+
+_SEX_WORDS: dict[str, Sex] = {
+    "f": Sex.F, "female": Sex.F, "w": Sex.F, "woman": Sex.F, "women": Sex.F, "女": Sex.F,
+    "m": Sex.M, "male": Sex.M, "man": Sex.M, "men": Sex.M, "男": Sex.M,
+}  # fmt: skip
 
 
 #: Label of the cerebrospinal-fluid ROI (the VBQ denominator, measured at L3 by default).

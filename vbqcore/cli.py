@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from vbqcore import __version__
+from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import VbqError
 
 __all__ = ["main", "build_parser", "emit_json", "EXIT_OK", "EXIT_BAD_INPUT"]
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
 
 #: Modules under ``vbqcore.commands`` that provide sub-commands, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -64,26 +62,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(f"vbqcore.commands.{name}")
         module.add_parser(sub)
     return parser
-
-
-def emit_json(payload: Any, out: str | None = None) -> None:
-    """Write ``payload`` as indented JSON to ``out`` or stdout; NaN becomes null (valid JSON)."""
-    text = json.dumps(_nan_to_none(payload), indent=2, ensure_ascii=False)
-    if out:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-    else:
-        sys.stdout.write(text + "\n")
-
-
-def _nan_to_none(value: Any) -> Any:
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, dict):
-        return {k: _nan_to_none(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_nan_to_none(v) for v in value]
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

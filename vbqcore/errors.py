@@ -14,6 +14,7 @@ __all__ = [
     "FileReadError",
     "CutoffError",
     "ExportError",
+    "DegenerateInputWarning",
 ]
 
 
@@ -60,3 +61,11 @@ class CutoffError(VbqInputError):
 
 class ExportError(VbqError, RuntimeError):
     """A figure that cannot be rendered to PNG (no Chromium for kaleido, a renderer failure)."""
+
+
+class DegenerateInputWarning(UserWarning):
+    """Valid data on which a value is undefined (constant score, one case): it is returned NaN.
+
+    A warning, not an error, because the rest of an analysis still stands (SciPy and
+    scikit-learn do the same with ``UndefinedMetricWarning``).
+    """

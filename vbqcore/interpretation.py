@@ -11,7 +11,7 @@ from typing import Any
 
 from vbqcore.cutoffs import Cutoff, load_cutoffs
 from vbqcore.errors import CutoffError
-from vbqcore.slices import Protocol, SliceSource
+from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.vbq import ScoreName, VbqResult
 
 __all__ = [

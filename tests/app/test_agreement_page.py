@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from vbqapp.agreement_inputs import UPLOAD_KEY
+from vbqapp.studies.agreement_inputs import UPLOAD_KEY
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/agreement.py"

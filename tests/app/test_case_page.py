@@ -19,11 +19,11 @@ from tests.case_helpers import phantom_rois
 from tests.conftest import ROOT
 from tests.phantoms import DEFAULT_IDENTIFIERS, phantom_png, pydicom_file, write_phantom_series
 from vbqcore.anatomy import Sequence
-from vbqcore.canvas import rois_to_canvas
-from vbqcore.case_eval import evaluate_case
-from vbqcore.case_io import case_to_json
-from vbqcore.roi import Roi
-from vbqcore.roi_sync import relabel
+from vbqcore.case.evaluation import evaluate_case
+from vbqcore.case.io import case_to_json
+from vbqcore.roi.canvas import rois_to_canvas
+from vbqcore.roi.shapes import Roi
+from vbqcore.roi.sync import relabel
 
 APP = str(ROOT / "app.py")
 T1, T2, STIR = Sequence.T1, Sequence.T2, Sequence.STIR

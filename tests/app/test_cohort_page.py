@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 from tests.cohort_fixture import make_table
 from tests.conftest import ROOT
 from vbqapp.state import CASE_LATEST_RESULT, COHORT_INCOMING_DATASET
-from vbqcore.cohort import default_mapping, prepare_cohort
-from vbqcore.cohort_analysis import roc_panel
-from vbqcore.demo_cohort import load_demo_cohort
+from vbqcore.cohort.analysis import roc_panel
+from vbqcore.cohort.table import default_mapping, prepare_cohort
+from vbqcore.paper.demo_cohort import load_demo_cohort
 from vbqcore.stats import roc_analysis
 
 APP = str(ROOT / "app.py")

@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from vbqapp.matching_inputs import RUN_KEY, UPLOAD_KEY, MatchSettings
-from vbqapp.matching_results import COHORT_PAGE, cohort_payload
 from vbqapp.navigation import PAGES
 from vbqapp.state import COHORT_INCOMING_DATASET, MATCH_RESULT
+from vbqapp.studies.matching_inputs import RUN_KEY, UPLOAD_KEY, MatchSettings
+from vbqapp.studies.matching_results import COHORT_PAGE, cohort_payload
 from vbqcore.stats import match_pairs
 
 APP = str(ROOT / "app.py")

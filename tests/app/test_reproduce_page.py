@@ -5,8 +5,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from vbqcore.demo_cohort import read_demo_cohort
-from vbqcore.reproduction import reproduce
+from vbqcore.paper.demo_cohort import read_demo_cohort
+from vbqcore.paper.reproduction import reproduce
 
 APP = str(ROOT / "app.py")
 PAGE = "pages/reproduce.py"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, wait_for_app
-from vbqcore.demo_cohort import load_demo_cohort
+from vbqcore.paper.demo_cohort import load_demo_cohort
 
 pytestmark = pytest.mark.browser
 

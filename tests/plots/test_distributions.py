@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from tests.cohort_fixture import make_table
-from vbqcore.cohort import Cohort, default_mapping, prepare_cohort
-from vbqcore.cohort_distributions import ScoreDistributions, score_distributions
+from vbqcore.cohort.distributions import ScoreDistributions, score_distributions
+from vbqcore.cohort.table import Cohort, default_mapping, prepare_cohort
 from vbqcore.plots.distributions import distribution_figure
 
 

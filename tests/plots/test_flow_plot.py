@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import ROOT
-from vbqcore.matching_flow import BoxKind, flow_chart
 from vbqcore.plots.flow import flow_figure
 from vbqcore.stats import match_pairs
+from vbqcore.studies.matching import BoxKind, flow_chart
 from vbqcore.tabular import read_table
 
 # Hand-built candidate list; what should happen to each row, counted by hand:

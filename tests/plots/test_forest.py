@@ -7,9 +7,9 @@ import math
 import pytest
 
 from tests.cohort_fixture import make_table
-from vbqcore.cohort import Cohort, default_mapping, prepare_cohort
-from vbqcore.cohort_analysis import regression
-from vbqcore.cohort_subgroups import subgroup_analysis
+from vbqcore.cohort.analysis import regression
+from vbqcore.cohort.subgroups import subgroup_analysis
+from vbqcore.cohort.table import Cohort, default_mapping, prepare_cohort
 from vbqcore.plots.forest import ForestRow, auc_forest_rows, forest_figure, odds_ratio_rows
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from tests.cohort_fixture import make_table
-from vbqcore.cohort import Cohort, default_mapping, prepare_cohort
-from vbqcore.cohort_analysis import RocPanel, roc_panel
-from vbqcore.cohort_distributions import score_histogram
+from vbqcore.cohort.analysis import RocPanel, roc_panel
+from vbqcore.cohort.distributions import score_histogram
+from vbqcore.cohort.table import Cohort, default_mapping, prepare_cohort
 from vbqcore.plots.roc import auc_label, roc_figure, thin_curve, threshold_figure
 from vbqcore.stats import confusion_at
 from vbqcore.vbq import ScoreName

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.case_helpers import measured_case
-from vbqcore.case_eval import evaluate_case
+from vbqcore.case.evaluation import evaluate_case
 from vbqcore.plots.score_strip import score_strip
 
 

@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from vbqcore.errors import StatsInputError
+from vbqcore.errors import DegenerateInputWarning, StatsInputError
 from vbqcore.stats import bland_altman
-from vbqcore.stats._validate import DegenerateInputWarning
 
 # Bland JM, Altman DG. Statistical methods for assessing agreement between two methods of
 # clinical measurement. Lancet 1986;1(8476):307-310, Table 1: peak expiratory flow rate (l/min)
@@ -152,7 +151,7 @@ def test_to_dict_is_plain_json() -> None:
 finite = st.floats(min_value=1.0, max_value=1e4, allow_nan=False, allow_infinity=False)
 
 
-@pytest.mark.filterwarnings("ignore::vbqcore.stats._validate.DegenerateInputWarning")
+@pytest.mark.filterwarnings("ignore::vbqcore.errors.DegenerateInputWarning")
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(finite, finite), min_size=3, max_size=30), finite)
 def test_swapping_and_shifting(pairs: list[tuple[float, float]], shift: float) -> None:

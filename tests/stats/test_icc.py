@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from statsmodels.formula.api import ols
 
-from vbqcore.errors import StatsInputError
+from vbqcore.errors import DegenerateInputWarning, StatsInputError
 from vbqcore.stats import IccKind, icc, icc_wide
-from vbqcore.stats._validate import DegenerateInputWarning
 
 # Shrout PE, Fleiss JL. Intraclass correlations: uses in assessing rater reliability.
 # Psychol Bull 1979;86:420-428, Table 2: 6 targets rated by 4 judges. The paper reports
@@ -166,7 +165,7 @@ ratings = arrays(
 )
 
 
-@pytest.mark.filterwarnings("ignore::vbqcore.stats._validate.DegenerateInputWarning")
+@pytest.mark.filterwarnings("ignore::vbqcore.errors.DegenerateInputWarning")
 @settings(max_examples=40, deadline=None)
 @given(ratings, st.floats(0.5, 20), st.floats(-100, 100))
 def test_affine_invariance_and_consistency_ignores_rater_offset(

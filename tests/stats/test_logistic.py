@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
+from vbqcore.columns import binary_outcome
 from vbqcore.errors import CohortError, StatsInputError
-from vbqcore.stats._frame import binary_outcome
 from vbqcore.stats.logistic import logistic_regression
 
 # R's built-in `mtcars` (Henderson & Velleman 1981), the columns used here: am (0 automatic,

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from vbqcore.stats._frame import numeric_column, require_columns
-from vbqcore.stats._validate import DegenerateInputWarning
+from vbqcore.columns import numeric_column, require_columns
+from vbqcore.errors import DegenerateInputWarning
 from vbqcore.stats.bland_altman import bland_altman
 from vbqcore.stats.icc import icc_wide
 from vbqcore.tabular import read_table
@@ -59,7 +59,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute Bland-Altman and ICC for columns ``--a`` and ``--b``; print JSON; return 0."""
-    from vbqcore.cli import EXIT_OK, emit_json
+    from vbqcore.commands._output import EXIT_OK, emit_json
 
     table = read_table(args.data)
     source = str(args.data)

@@ -6,7 +6,7 @@ import argparse
 import logging
 from typing import Any
 
-from vbqcore.cli import emit_json
+from vbqcore.commands._output import emit_json
 from vbqcore.errors import StatsInputError
 from vbqcore.stats.compare import compare_groups
 from vbqcore.tabular import read_table

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from vbqcore.cli import EXIT_OK
-from vbqcore.demo_cohort import (
+from vbqcore.commands._output import EXIT_OK
+from vbqcore.paper.demo_cohort import (
     DEFAULT_SEED,
     demo_cohort_csv,
     generate_demo_cohort,

@@ -15,9 +15,9 @@ import logging
 import sys
 from typing import Any
 
-from vbqcore.cli import EXIT_BAD_INPUT, EXIT_OK, emit_json
+from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import VbqInputError
-from vbqcore.imaging import read_series
+from vbqcore.imaging.reading import read_series
 
 __all__ = ["add_parser", "run", "inspect_file"]
 

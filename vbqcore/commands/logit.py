@@ -7,7 +7,7 @@ import logging
 import math
 from typing import Any
 
-from vbqcore.cli import emit_json
+from vbqcore.commands._output import emit_json
 from vbqcore.commands.compare import parse_pairs
 from vbqcore.errors import StatsInputError
 from vbqcore.stats.logistic import logistic_regression

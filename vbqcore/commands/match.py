@@ -57,7 +57,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Match, write the CSV(s) and the flow counts; return 0."""
-    from vbqcore.cli import EXIT_OK, emit_json
+    from vbqcore.commands._output import EXIT_OK, emit_json
 
     table = read_table(args.data)
     result = match_pairs(

@@ -17,11 +17,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from vbqcore.cli import EXIT_OK, emit_json
+from vbqcore.commands._output import EXIT_OK, emit_json
 from vbqcore.errors import RoiError, VbqInputError
-from vbqcore.imaging import read_series, read_slice
-from vbqcore.roi import measure_rois, rois_from_json
-from vbqcore.slices import Slice
+from vbqcore.imaging.reading import read_series, read_slice
+from vbqcore.imaging.slices import Slice
+from vbqcore.roi.shapes import measure_rois, rois_from_json
 
 __all__ = ["add_parser", "run"]
 

@@ -10,9 +10,9 @@ import logging
 import sys
 from typing import Any
 
-from vbqcore.cli import EXIT_OK, emit_json
-from vbqcore.demo_cohort import DEMO_COHORT_PATH, load_demo_cohort
-from vbqcore.reproduction import ReproductionReport, format_value, reproduce
+from vbqcore.commands._output import EXIT_OK, emit_json
+from vbqcore.paper.demo_cohort import DEMO_COHORT_PATH, load_demo_cohort
+from vbqcore.paper.reproduction import ReproductionReport, format_value, reproduce
 from vbqcore.tabular import read_table
 
 __all__ = ["add_parser", "run", "render_text", "EXIT_TARGET_MISSED"]

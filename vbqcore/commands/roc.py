@@ -13,8 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from vbqcore.errors import CohortError
-from vbqcore.stats._validate import DegenerateInputWarning
+from vbqcore.errors import CohortError, DegenerateInputWarning
 from vbqcore.stats.delong import Direction, compare_aucs
 from vbqcore.stats.proportions import ProportionCi
 from vbqcore.stats.roc import CiMethod, roc_analysis
@@ -155,7 +154,7 @@ def _float_or_none(text: str) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the analysis described by ``args`` and print (or write) its JSON; return 0."""
-    from vbqcore.cli import emit_json
+    from vbqcore.commands._output import emit_json
 
     scores: list[str] = list(dict.fromkeys(args.scores))
     file_name = Path(args.data).name

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from vbqcore.anatomy import Sequence
-from vbqcore.cli import EXIT_BAD_INPUT, EXIT_OK, emit_json
+from vbqcore.cohort.score_table import score_csv
+from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import ScoreError
+from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements, si_column
-from vbqcore.score_table import score_csv
-from vbqcore.slices import Protocol, SliceSource
 from vbqcore.vbq import Aggregate, compute_vbq
 
 __all__ = ["add_parser", "run"]

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from vbqcore.cohort_distributions import DistributionSummary, ScoreDistributions
+from vbqcore.cohort.distributions import DistributionSummary, ScoreDistributions
 from vbqcore.plots.roc import GROUP_COLORS
 
 __all__ = ["distribution_figure"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from vbqcore.matching_flow import BoxKind, FlowBox, FlowChart
+from vbqcore.studies.matching import BoxKind, FlowBox, FlowChart
 
 __all__ = ["flow_figure"]
 
@@ -40,7 +40,7 @@ def _lines(box: FlowBox) -> list[str]:
 
 
 def flow_figure(chart: FlowChart, *, title: str | None = None, height: int = 640) -> go.Figure:
-    """Draw ``chart`` (:func:`vbqcore.matching_flow.flow_chart`): blue boxes carry patients down
+    """Draw ``chart`` (:func:`vbqcore.studies.matching.flow_chart`): blue boxes carry patients down
     to the matched pairs, grey side boxes show who left and why. Counts are drawn as given."""
     last = max((b.stage for b in chart.boxes), default=0.0)
     y_range = (-last * _STAGE_GAP - 0.8, 0.8)

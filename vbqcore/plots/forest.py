@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from vbqcore.cohort_subgroups import SubgroupAnalysis
+from vbqcore.cohort.subgroups import SubgroupAnalysis
 from vbqcore.plots.roc import SCORE_COLORS
 from vbqcore.stats import LogisticResult, OddsRatio
 from vbqcore.vbq import ScoreName

@@ -1,4 +1,4 @@
-"""ROC curves of a ``vbqcore.cohort_analysis.RocPanel``, and the threshold view of one score."""
+"""ROC curves of a ``vbqcore.cohort.analysis.RocPanel``, and the threshold view of one score."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
-from vbqcore.cohort_analysis import RocPanel
-from vbqcore.cohort_distributions import ScoreHistogram
+from vbqcore.cohort.analysis import RocPanel
+from vbqcore.cohort.distributions import ScoreHistogram
 from vbqcore.stats import ConfusionResult, RocResult
 from vbqcore.vbq import ScoreName
 

@@ -3,7 +3,8 @@ observer agreement and age/sex matching, on plain numpy/pandas inputs."""
 
 from __future__ import annotations
 
-from vbqcore.stats._validate import DegenerateInputWarning, NanPolicy
+from vbqcore.errors import DegenerateInputWarning
+from vbqcore.stats._validate import NanPolicy
 from vbqcore.stats.agreement import (
     BlandAltmanResult,
     IccEstimate,

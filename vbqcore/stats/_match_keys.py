@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -10,22 +9,17 @@ import numpy.typing as npt
 import pandas as pd
 
 from vbqcore.anatomy import Sex
+from vbqcore.columns import row_numbers, value_label
 from vbqcore.errors import CohortError
-from vbqcore.stats._frame import row_numbers, value_label
 
 __all__ = ["day_numbers", "group_label", "parse_sex"]
 
-_SEX_WORDS = {
-    "f": Sex.F, "female": Sex.F, "woman": Sex.F, "women": Sex.F, "女": Sex.F,
-    "m": Sex.M, "male": Sex.M, "man": Sex.M, "men": Sex.M, "男": Sex.M,
-}  # fmt: skip
-
 
 def parse_sex(value: Any) -> Sex | None:
-    """Read F/M, female/male, woman/man (any case) or 女/男; ``None`` for a blank or other value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    """Read a sex cell as :meth:`vbqcore.anatomy.Sex.parse` does (one reading everywhere)."""
+    if value is pd.NA:
         return None
-    return _SEX_WORDS.get(str(value).strip().casefold())
+    return Sex.parse(value)
 
 
 def group_label(value: str | int | float | bool) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from vbqcore.errors import StatsInputError
+from vbqcore.errors import DegenerateInputWarning, StatsInputError
 
 __all__ = [
     "DegenerateInputWarning",
@@ -35,10 +35,6 @@ MIN_OBSERVATIONS = 3
 _ROWS_SHOWN = 10
 
 _E = TypeVar("_E", bound=StrEnum)
-
-
-class DegenerateInputWarning(UserWarning):
-    """Valid data on which a value is undefined (constant score, one case): it is returned NaN."""
 
 
 class NanPolicy(StrEnum):

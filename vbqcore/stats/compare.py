@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from vbqcore.columns import describe_values, numeric_column, require_columns, value_label
 from vbqcore.errors import StatsInputError
-from vbqcore.stats._frame import describe_values, numeric_column, require_columns, value_label
 from vbqcore.stats._group_tests import (
     GroupTest,
     Normality,

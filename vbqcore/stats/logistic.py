@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from vbqcore.columns import binary_outcome, numeric_column, require_columns
 from vbqcore.errors import StatsInputError
-from vbqcore.stats._frame import binary_outcome, numeric_column, require_columns
 from vbqcore.stats._group_tests import format_p
 from vbqcore.stats._logit_fit import (
     EPV_WARNING,

@@ -12,9 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from vbqcore.columns import numeric_column, require_columns, row_numbers, value_label
 from vbqcore.errors import CohortError
 from vbqcore.stats._assignment import lexicographic_assignment
-from vbqcore.stats._frame import numeric_column, require_columns, row_numbers, value_label
 from vbqcore.stats._match_keys import day_numbers, group_label, parse_sex
 
 __all__ = ["MatchFlow", "MatchResult", "match_pairs", "parse_sex"]

@@ -1,0 +1,1 @@
+"""Case page: upload, viewer and canvas, ROI table, scores and exports."""

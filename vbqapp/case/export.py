@@ -1,0 +1,139 @@
+"""Case page, step 4: export (PDF report, CSV and JSON measurements, annotated PNGs) and restore
+a session's ROIs from a case JSON."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+
+import streamlit as st
+
+from vbqapp.case.session import (
+    clear_notices,
+    get_case,
+    notify,
+    put_case,
+    reset,
+    reset_key,
+    show_notices,
+    show_sequence,
+)
+from vbqapp.case.viewer import current_window
+from vbqcore.anatomy import Sequence
+from vbqcore.case.evaluation import CaseEvaluation
+from vbqcore.case.io import (
+    case_row_csv,
+    case_to_json,
+    read_case_json,
+    restore_case,
+    roi_stats_csv,
+)
+from vbqcore.case.model import Case
+from vbqcore.case.report import build_report
+from vbqcore.errors import VbqError
+from vbqcore.measurements import MEASURED_SEQUENCES
+from vbqcore.roi.annotate import annotated_png
+
+__all__ = ["export_panel"]
+
+
+def _images(case: Case, windows: dict[Sequence, tuple[float, float]]) -> dict[Sequence, bytes]:
+    out = {}
+    for seq in case.loaded:
+        slice_ = case[seq].slice
+        assert slice_ is not None  # loaded
+        out[seq] = annotated_png(slice_, case[seq].rois, window=windows.get(seq))
+    return out
+
+
+def _png_zip(images: dict[Sequence, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for seq, png in images.items():
+            archive.writestr(f"vbq-{seq.value}.png", png)
+    return buffer.getvalue()
+
+
+def _restore() -> None:
+    upload = st.session_state.get(reset_key("restore"))
+    if upload is None:
+        return
+    clear_notices("export")
+    try:
+        saved = read_case_json(upload.getvalue(), name=upload.name)
+        update = restore_case(get_case(), saved)
+    except VbqError as err:
+        notify("export", "error", str(err))
+    else:
+        put_case(update.case, redraw=MEASURED_SEQUENCES, widgets=True)
+        count = sum(len(s.rois) for s in saved.sequences.values())
+        notify(
+            "export", "success", f"Restored {count} ROI(s) and the case options from {upload.name}."
+        )
+        for warning in update.warnings:
+            notify("export", "warning", warning)
+        first = next((s for s in MEASURED_SEQUENCES if s in saved.sequences), None)
+        if first is not None:
+            show_sequence(first)
+    reset("restore")
+
+
+def export_panel(evaluation: CaseEvaluation) -> None:
+    """Download buttons (files built only when clicked) and the case-file restore."""
+    st.subheader("4 · Export and restore")
+    show_notices("export")
+    case = get_case()
+    windows = {s: current_window(s, sl) for s in case.loaded if (sl := case[s].slice) is not None}
+    ready = bool(case.loaded)
+
+    def report() -> bytes:
+        return build_report(case, evaluation, images=_images(case, windows))
+
+    def pngs() -> bytes:
+        return _png_zip(_images(case, windows))
+
+    files: list[tuple[str, Callable[[], bytes | str], str, str]] = [
+        ("PDF report", report, "vbq-report.pdf", "application/pdf"),
+        (
+            "Case JSON",
+            lambda: case_to_json(case, evaluation),
+            "vbq-case.json",
+            "application/json",
+        ),
+        (
+            "ROI stats CSV",
+            lambda: roi_stats_csv(case, evaluation),
+            "vbq-rois.csv",
+            "text/csv",
+        ),
+        (
+            "Case row CSV",
+            lambda: case_row_csv(evaluation),
+            "vbq-case-row.csv",
+            "text/csv",
+        ),
+        ("Images (PNG zip)", pngs, "vbq-images.zip", "application/zip"),
+    ]
+    columns = st.columns(len(files))
+    for column, (label, data, name, mime) in zip(columns, files, strict=True):
+        column.download_button(
+            label,
+            data=data,
+            file_name=name,
+            mime=mime,
+            on_click="ignore",
+            disabled=not ready,
+            width="stretch",
+        )
+    st.caption(
+        "Exports are de-identified: no patient name, ID, birth date, scan date or file name. "
+        "The JSON restores ROIs, labels, fractured levels, CSF level and method on this page; "
+        "the case row CSV has the cohort columns (T1_L1 … STIR_CSF, scores) of the other pages."
+    )
+    st.file_uploader(
+        "Restore ROIs from a case file (.json)",
+        type=["json"],
+        key=reset_key("restore"),
+        on_change=_restore,
+    )

@@ -1,0 +1,152 @@
+"""Case page, step 3: case options (fractured levels, CSF level, method, pre-test probability)
+and the scores with their interpretation, strip plot and warnings."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from vbqapp.case.session import get_case, put_case, seed, widget_key
+from vbqapp.state import CASE_LATEST_RESULT
+from vbqcore.anatomy import Level
+from vbqcore.case.evaluation import CaseEvaluation
+from vbqcore.case.model import set_options
+from vbqcore.errors import VbqError
+from vbqcore.interpretation import CutoffComparison
+from vbqcore.measurements import CSF_LEVELS
+from vbqcore.plots.score_strip import score_strip
+from vbqcore.vbq import Aggregate, ScoreName
+
+__all__ = ["case_options", "scores_panel"]
+
+
+def _on_option(name: str, key: str) -> None:
+    value = st.session_state.get(key)
+    try:
+        if name == "pretest_probability":
+            value = None if value in (None, 0) else float(value) / 100
+        put_case(set_options(get_case(), **{name: value}))
+    except VbqError as err:
+        st.session_state[widget_key("option_error")] = str(err)
+
+
+def case_options() -> None:
+    """Fractured levels, CSF level, aggregate and pre-test probability, for the whole case."""
+    case = get_case()
+    keys = {n: widget_key("opt", n) for n in ("fractured", "csf_level", "method", "pretest")}
+    seed(keys["fractured"], [lv.value for lv in sorted(case.fractured, key=lambda lv: lv.order)])
+    seed(keys["csf_level"], case.csf_level.value)
+    seed(keys["method"], case.method.value)
+    pretest = case.pretest_probability
+    seed(keys["pretest"], None if pretest is None else round(100 * pretest, 2))
+    st.multiselect(
+        "Fractured levels",
+        [lv.value for lv in Level],
+        key=keys["fractured"],
+        on_change=_on_option,
+        args=("fractured", keys["fractured"]),
+        help="Left out of every score and replaced by T12 and/or L5 (Huang et al. 2026).",
+    )
+    left, right = st.columns(2)
+    left.segmented_control(
+        "CSF level",
+        [lv.value for lv in CSF_LEVELS],
+        key=keys["csf_level"],
+        required=True,
+        on_change=_on_option,
+        args=("csf_level", keys["csf_level"]),
+        help="Where the CSF ROI is: L3, or L2/L4 when L3 is stenotic.",
+    )
+    right.segmented_control(
+        "Aggregate of the levels",
+        [a.value for a in Aggregate],
+        key=keys["method"],
+        required=True,
+        on_change=_on_option,
+        args=("method", keys["method"]),
+        help="Mean (Huang et al. 2026, whose cut-offs are shown) or median (Ehresman et al.).",
+    )
+    st.number_input(
+        "Pre-test probability of OVCF (%)",
+        min_value=0.0,
+        max_value=99.9,
+        step=5.0,
+        key=keys["pretest"],
+        on_change=_on_option,
+        args=("pretest_probability", keys["pretest"]),
+        placeholder="optional",
+        help="When given, each comparison shows the post-test probability.",
+    )
+    error = st.session_state.pop(widget_key("option_error"), None)
+    if error:
+        st.error(error)
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _comparison(c: CutoffComparison) -> str:
+    post = ""
+    if c.posttest_probability is not None:
+        post = f" Post-test probability: **{100 * c.posttest_probability:.1f}%**."
+    return (
+        f"**{c.score.label}.** {c.sentence} Sensitivity {c.cutoff.sensitivity:.3f}, "
+        f"specificity {c.cutoff.specificity:.3f}; LR+ {_fmt(c.lr_positive)}, "
+        f"LR− {_fmt(c.lr_negative)}.{post}"
+    )
+
+
+def _source(c: CutoffComparison) -> str:
+    author = c.cutoff.citation.split(" ", 1)[0].rstrip(",")
+    year = re.search(r"\b(?:19|20)\d{2}\b", c.cutoff.citation)
+    cohort = f"; cohort: {c.cutoff.cohort}" if c.cutoff.cohort else ""
+    return (
+        f"Cut-offs of {author} et al. {year.group(0) if year else ''}, derived on "
+        f"{c.cutoff.scanner}{cohort}."
+    )
+
+
+def scores_panel(evaluation: CaseEvaluation) -> None:
+    """The four scores as they become computable, their interpretation, plot and warnings."""
+    st.subheader("3 · Scores")
+    result = evaluation.result
+    columns = st.columns(len(ScoreName))
+    for column, name in zip(columns, ScoreName, strict=True):
+        value = None if result is None else result.score(name)
+        why = "draw and label ROIs" if result is None else result.not_computed.get(name, "")
+        column.metric(
+            name.label,
+            "—" if value is None else f"{value:.3f}",
+            help=None if value is not None else why,
+        )
+        if value is None and why:
+            column.caption(why)
+        elif result is not None:
+            used = ", ".join(lv.value for lv in result.levels_used[name])
+            column.caption(f"levels {used}")
+    for problem in evaluation.problems:
+        st.info(problem, icon=":material/edit_note:")
+    if result is None:
+        st.session_state.pop(CASE_LATEST_RESULT, None)
+        return
+    st.session_state[CASE_LATEST_RESULT] = result.to_dict()
+    interpretation = evaluation.interpretation
+    plot, text = st.columns([2, 3])
+    with plot:
+        st.plotly_chart(
+            score_strip(result, interpretation), width="stretch", config={"displayModeBar": False}
+        )
+        if interpretation is not None and interpretation.comparisons:
+            st.caption("Green: below the cut-off; red: at or above it (fractures commoner there).")
+    with text:
+        if interpretation is not None:
+            for comparison in interpretation.comparisons:
+                st.markdown(_comparison(comparison))
+            for source in dict.fromkeys(_source(c) for c in interpretation.comparisons):
+                st.caption(source)
+            for note in interpretation.notes:
+                st.caption(note)
+    for warning in evaluation.warnings:
+        st.warning(warning, icon=":material/warning:")

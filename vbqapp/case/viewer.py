@@ -1,0 +1,273 @@
+"""Case page, step 2: the slice viewer with its drawing canvas (slice, window/level, tool).
+
+The ROIs live in the case, in image pixels. A canvas is mounted with an ``initial_drawing`` made
+from them and a key that is never reused; while it lives its drawing is only read (each change
+it sends is merged into the case by geometry, ``vbqcore.case.model.sync_canvas``), never pushed
+back, so there is no feedback loop. When the ROIs change elsewhere (copy, restore, a row deleted in
+the table) or the canvas was unmounted (another sequence or page), a new canvas is mounted from
+the case. Labels are drawn into the background image, so relabelling never touches the drawing.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from vbqapp.case.session import (
+    CanvasView,
+    canvas_view,
+    clear_notices,
+    fresh_number,
+    get_case,
+    notify,
+    put_case,
+    seed,
+    set_canvas_view,
+    show_notices,
+    widget_key,
+)
+from vbqapp.state import CASE_BACKGROUNDS, CASE_TOOL, CASE_WINDOWS
+from vbqcore.anatomy import Sequence
+from vbqcore.case.model import SequenceCase, set_slice, sync_canvas
+from vbqcore.errors import RoiError
+from vbqcore.imaging.slices import Slice
+from vbqcore.imaging.windowing import display_window, robust_window, to_preview
+from vbqcore.roi.annotate import display_size, render_view
+from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
+from vbqcore.roi.shapes import Roi
+
+__all__ = ["TOOLS", "WINDOW_PRESETS", "sync_from_canvas", "viewer", "current_window"]
+
+logger = logging.getLogger(__name__)
+
+#: Drawing tools offered, and the canvas mode behind each (an ellipse is a circle stretched
+#: with the canvas's edit toggle).
+TOOLS = {"Rectangle": "rect", "Ellipse": "circle", "Polygon": "polygon", "Freehand": "freedraw"}
+#: Display windows. MR SIs carry no physical unit, so there is no CT-style "bone" window: the
+#: presets are the scanner's own window, the full range and a narrow high-contrast one.
+WINDOW_PRESETS = ("Auto (DICOM)", "Full range", "High contrast", "Custom")
+#: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
+#: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
+DISPLAY_LONGEST = 464
+_STROKE, _FILL = "#ffd400", "rgba(255, 212, 0, 0.10)"
+_MEMO_SIZE = 8
+_TIPS = {
+    "Rectangle": "Drag a box inside the body, or in the thecal sac for the CSF.",
+    "Ellipse": "Drag a circle, then turn on the canvas's edit toggle and stretch it into an "
+    "ellipse.",
+    "Polygon": "Click each corner; close the polygon by clicking its first point.",
+    "Freehand": "Draw the outline; it is closed from the last point to the first.",
+}
+
+
+def _scale(view: CanvasView) -> tuple[float, float]:
+    """Canvas pixels per image pixel along x and y."""
+    return view.size[0] / view.shape[1], view.size[1] / view.shape[0]
+
+
+def _drawn_rois(drawing: Mapping[str, Any], view: CanvasView) -> tuple[list[Roi], list[str]]:
+    """ROIs (image pixels) of the canvas objects, one by one, so one odd object costs no others."""
+    rois: list[Roi] = []
+    problems: list[str] = []
+    for i, obj in enumerate(drawing.get("objects") or []):
+        try:
+            rois.extend(
+                rois_from_canvas(
+                    {"objects": [obj]}, display_scale=_scale(view), image_shape=view.shape
+                )
+            )
+        except RoiError as err:
+            problems.append(f"Shape #{i + 1} on the canvas was not used: {err}")
+    return rois, problems
+
+
+def sync_from_canvas(seq: Sequence) -> None:
+    """Merge what the mounted canvas of ``seq`` last sent into the case (before anything is
+    drawn, so the labels, table and scores of this run already include it)."""
+    view = canvas_view(seq)
+    state = get_case()[seq]
+    if view is None or state.slice is None or view.shape != state.slice.shape:
+        return
+    value = st.session_state.get(view.key)
+    drawing = (
+        ((value or {}).get("drawing") or {}).get("raw") if isinstance(value, Mapping) else None
+    )
+    if not isinstance(drawing, Mapping):
+        return
+    rois, problems = _drawn_rois(drawing, view)
+    clear_notices("canvas")
+    for problem in problems:
+        notify("canvas", "warning", problem)
+    case = get_case()
+    updated = sync_canvas(case, seq, rois)
+    if updated is not case:
+        put_case(updated)
+
+
+def _mounted_view(seq: Sequence, state: SequenceCase, slice_: Slice) -> CanvasView:
+    """The canvas to show: the live one, or a new one drawn from the case's ROIs."""
+    size = display_size(slice_.shape, longest=DISPLAY_LONGEST)
+    view = canvas_view(seq)
+    live = view is not None and view.key in st.session_state
+    if view is not None and live and view.shape == slice_.shape and view.size == size:
+        return view
+    scale = (size[0] / slice_.shape[1], size[1] / slice_.shape[0])
+    initial = rois_to_canvas(
+        state.rois,
+        display_scale=scale,
+        image_shape=slice_.shape,
+        stroke_width=2,
+        stroke=_STROKE,
+        fill=_FILL,
+    )
+    for obj in initial["objects"]:  # labels are drawn on the image, not as canvas chips
+        if obj["type"] == "LabeledRect":
+            obj["type"] = "Rect"
+    view = CanvasView(f"case_canvas_{seq.value}_{fresh_number()}", size, slice_.shape, initial)
+    set_canvas_view(seq, view)
+    return view
+
+
+def current_window(seq: Sequence, slice_: Slice) -> tuple[float, float]:
+    """(centre, width) of the display window chosen for ``seq``, in SI units."""
+    choice = st.session_state.get(CASE_WINDOWS, {}).get(seq.value, {})
+    preset = choice.get("preset", WINDOW_PRESETS[0])
+    if preset == "Full range":
+        low, high = float(np.min(slice_.pixels)), float(np.max(slice_.pixels))
+        return (low + high) / 2, max(high - low, 1.0)
+    if preset == "High contrast":
+        return robust_window(slice_.pixels, percentiles=(5.0, 95.0))
+    if preset == "Custom" and choice.get("width", 0) > 0:
+        return float(choice["center"]), float(choice["width"])
+    return display_window(slice_)
+
+
+def _on_window(seq: Sequence, preset_key: str, center_key: str, width_key: str) -> None:
+    windows = st.session_state.setdefault(CASE_WINDOWS, {})
+    choice = dict(windows.get(seq.value, {}))
+    choice["preset"] = st.session_state.get(preset_key, WINDOW_PRESETS[0])
+    for name, key in (("center", center_key), ("width", width_key)):
+        if key in st.session_state and st.session_state[key] is not None:
+            choice[name] = float(st.session_state[key])
+    windows[seq.value] = choice
+
+
+def _window_controls(seq: Sequence, slice_: Slice) -> tuple[float, float]:
+    auto_c, auto_w = display_window(slice_)
+    choice = st.session_state.get(CASE_WINDOWS, {}).get(seq.value, {})
+    keys = [widget_key(n, seq.value) for n in ("window", "window_c", "window_w")]
+    seed(keys[0], choice.get("preset", WINDOW_PRESETS[0]))
+    seed(keys[1], float(choice.get("center", auto_c)))
+    seed(keys[2], float(choice.get("width", auto_w)))
+    st.selectbox("Window", WINDOW_PRESETS, key=keys[0], on_change=_on_window, args=(seq, *keys))
+    if st.session_state[keys[0]] == "Custom":
+        centre, width = st.columns(2)
+        centre.number_input("Level (centre)", key=keys[1], on_change=_on_window, args=(seq, *keys))
+        width.number_input(
+            "Width", min_value=1e-6, key=keys[2], on_change=_on_window, args=(seq, *keys)
+        )
+    return current_window(seq, slice_)
+
+
+def _on_slice(seq: Sequence, key: str) -> None:
+    clear_notices("viewer")
+    update = set_slice(get_case(), seq, int(st.session_state[key]) - 1)
+    put_case(update.case)
+    for warning in update.warnings:
+        notify("viewer", "warning", warning)
+
+
+def _on_tool(key: str) -> None:
+    if st.session_state.get(key):
+        st.session_state[CASE_TOOL] = st.session_state[key]
+
+
+def _background(
+    seq: Sequence, state: SequenceCase, window: tuple[float, float], size: tuple[int, int]
+) -> bytes:
+    """The windowed slice at display size with the ROI labels, as JPEG (memoised per session).
+
+    JPEG at quality 92: the background is display only (SIs are measured on the DICOM pixels)
+    and is sent with every rerun, so ~10x fewer bytes than PNG make every redraw quicker."""
+    slice_ = state.slice
+    assert slice_ is not None  # the viewer shows loaded sequences only
+    signature = (
+        seq.value,
+        state.revision,
+        state.slice_index,
+        window,
+        size,
+        tuple(r.to_dict().__repr__() for r in state.rois),
+    )
+    memo: dict[Any, bytes] = st.session_state.setdefault(CASE_BACKGROUNDS, {})
+    if signature in memo:
+        return memo[signature]
+    image = render_view(to_preview(slice_, window=window), state.rois, size=size, outlines=False)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=92)
+    while len(memo) >= _MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[signature] = buffer.getvalue()
+    return memo[signature]
+
+
+def viewer(seq: Sequence) -> None:
+    """Slice selector, window and tool controls, and the canvas for ``seq``."""
+    from streamlit_drawable_canvas import st_canvas  # type: ignore[import-untyped]  # in-app only
+
+    state = get_case()[seq]
+    if state.series is None or state.slice is None:
+        st.info(f"Upload the {seq.value} series above to draw on it.")
+        return
+    show_notices("viewer")
+    show_notices("canvas")
+    count = len(state.series.slices)
+    controls = st.columns([3, 2])
+    with controls[0]:
+        if count > 1:
+            key = widget_key("slice", seq.value, state.revision)
+            seed(key, state.slice_index + 1)
+            st.slider(
+                "Slice",
+                1,
+                count,
+                key=key,
+                on_change=_on_slice,
+                args=(seq, key),
+                help=f"Slice {state.series.default_index + 1} is the mid-sagittal one.",
+            )
+        else:
+            st.caption("One slice.")
+    with controls[1]:
+        window = _window_controls(seq, state.slice)
+    tool_key = widget_key("tool")
+    seed(tool_key, st.session_state.get(CASE_TOOL, "Rectangle"))
+    tool = st.segmented_control(
+        "Tool", list(TOOLS), key=tool_key, required=True, on_change=_on_tool, args=(tool_key,)
+    )
+    state = get_case()[seq]  # the slice callback may have changed it
+    assert state.series is not None and state.slice is not None
+    view = _mounted_view(seq, state, state.slice)
+    st_canvas(
+        fill_color=_FILL,
+        stroke_width=2,
+        stroke_color=_STROKE,
+        background_image=_background(seq, state, window, view.size),
+        update_streamlit=True,
+        width=view.size[0],
+        height=view.size[1],
+        drawing_mode=TOOLS.get(str(tool), "rect"),
+        initial_drawing=view.initial,
+        key=view.key,
+        background_image_fit="stretch",
+    )
+    mid = " (mid-sagittal)" if state.slice_index == state.series.default_index else ""
+    st.caption(
+        f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {_TIPS.get(str(tool), '')} "
+        "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate)."
+    )

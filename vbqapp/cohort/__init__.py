@@ -1,0 +1,1 @@
+"""Cohort explorer: data source, column mapping, filters, cached analyses and their views."""

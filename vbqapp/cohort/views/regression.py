@@ -1,0 +1,59 @@
+"""Cohort explorer, Regression: univariable and multivariable logistic models, OR forest plot."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from vbqapp.cohort import cache
+from vbqapp.cohort.context import ViewContext
+from vbqapp.cohort.downloads import figure_block, table_block
+from vbqcore.cohort.analysis import column_label
+from vbqcore.plots.forest import forest_figure, odds_ratio_rows
+
+__all__ = ["show"]
+
+logger = logging.getLogger(__name__)
+
+_RULES = {
+    "significant": "Univariable p < 0.05 (as the paper)",
+    "all": "All chosen predictors",
+}
+
+
+def show(ctx: ViewContext) -> None:
+    cohort = ctx.cohort
+    options = list(cohort.numeric_columns())
+    default = [s.value for s in cohort.scores]
+    left, right = st.columns([3, 2])
+    predictors = left.multiselect(
+        "Predictors", options, default=default, format_func=column_label, key="cohort_reg_pred"
+    )
+    rule = right.radio(
+        "Multivariable model",
+        list(_RULES),
+        format_func=_RULES.__getitem__,
+        key="cohort_reg_rule",
+    )
+    per_tenth = right.toggle(
+        "OR per 0.1 of each VBQ score",
+        value=False,
+        key="cohort_reg_tenth",
+        help="A VBQ score spans well under 1 unit, so the OR per 1.0 is huge (about 20 000 for "
+        "VBQ-T2 in the paper); per 0.1 reads more easily.",
+    )
+    if not predictors:
+        st.info("Choose at least one predictor.")
+        return
+    result = cache.regression_for(ctx.key, tuple(predictors), rule, per_tenth, cohort)
+    st.subheader(f"Logistic regression of {cohort.positive} vs {cohort.negative}")
+    table_block(result.to_frame(), file_name=ctx.file_name("regression", "csv"), key="cohort_reg")
+    st.caption(
+        f"Wald 95% CIs and p, as SPSS prints them. {result.multivariable_note.capitalize()}."
+    )
+    for warning in result.warnings:
+        st.warning(warning, icon=":material/warning:")
+    rows = odds_ratio_rows(result, per_unit=per_tenth)
+    fig = forest_figure(rows, x_title="Odds ratio (95% CI, log scale)", reference=1.0, log_x=True)
+    figure_block(fig, file_name=ctx.file_name("odds_ratios", "png"), key="cohort_reg_forest")

@@ -1,0 +1,1 @@
+"""Observer agreement and matching pages: their inputs and results panels."""

@@ -1,0 +1,1 @@
+"""Cohort tables: mapping columns, filters, table scores, analyses, subgroups."""

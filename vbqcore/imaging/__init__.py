@@ -1,0 +1,1 @@
+"""Reading images: DICOM series, screenshots, slices, sequence guess, windowing, uploads."""

@@ -1,0 +1,1 @@
+"""ROIs: shapes and SI statistics, geometry, canvas conversion, labels, copies between slices."""

@@ -1,0 +1,123 @@
+"""Annotated slice images: the windowed slice with ROI outlines and labels, as PIL images or PNG."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageDraw, ImageFont
+
+from vbqcore.anatomy import CSF
+from vbqcore.imaging.slices import Slice
+from vbqcore.imaging.windowing import to_preview
+from vbqcore.roi.geometry import roi_bounds, roi_outline
+from vbqcore.roi.shapes import Roi
+
+__all__ = ["LABEL_COLOURS", "display_size", "render_view", "annotated_image", "annotated_png"]
+
+logger = logging.getLogger(__name__)
+
+#: Outline/label colours on a greyscale MR image: bodies yellow, CSF cyan, unlabelled orange.
+LABEL_COLOURS = {"body": (255, 212, 0), CSF: (0, 213, 255), None: (255, 120, 60)}
+
+
+def display_size(shape: tuple[int, int], *, longest: int) -> tuple[int, int]:
+    """(width, height) in screen pixels showing an image of ``shape`` (rows, cols) with its
+    longer side ``longest`` pixels and its proportions kept (each side at least 1)."""
+    rows, cols = shape
+    scale = longest / max(rows, cols)
+    return max(1, round(cols * scale)), max(1, round(rows * scale))
+
+
+def _colour(label: str | None) -> tuple[int, int, int]:
+    if label is None:
+        return LABEL_COLOURS[None]
+    return LABEL_COLOURS[CSF] if label == CSF else LABEL_COLOURS["body"]
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except (OSError, TypeError):  # a Pillow without FreeType: the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def render_view(
+    preview: npt.NDArray[np.uint8],
+    rois: Sequence[Roi],
+    *,
+    size: tuple[int, int],
+    outlines: bool = True,
+    labels: bool = True,
+    font_px: int | None = None,
+) -> Image.Image:
+    """The 8-bit ``preview`` (rows x cols) resized to ``size`` (width, height) as RGB, with ROI
+    outlines and/or labels drawn at their image-pixel positions scaled to that size.
+
+    Labels sit just above each ROI's bounding box (inside it near the top edge of the image);
+    an unlabelled ROI shows its number (``#3``) so the table row can be found. ``font_px`` is
+    the label height (default: 1/36 of the shorter side, at least 11 px).
+    """
+    width, height = size
+    rows, cols = preview.shape
+    grey = Image.fromarray(np.ascontiguousarray(preview), mode="L")
+    if (width, height) != (cols, rows):
+        upscale = width > cols
+        method = Image.Resampling.BILINEAR if upscale else Image.Resampling.LANCZOS
+        grey = grey.resize((width, height), method)
+    image = grey.convert("RGB")
+    if not rois:
+        return image
+    sx, sy = width / cols, height / rows
+    draw = ImageDraw.Draw(image)
+    font = _font(font_px or max(11, round(min(width, height) / 36)))
+    line = max(1, round(min(width, height) / 300))
+    for i, roi in enumerate(rois):
+        colour = _colour(roi.label)
+        if outlines:
+            pts = roi_outline(roi) * [sx, sy]
+            draw.polygon([(float(x), float(y)) for x, y in pts], outline=colour, width=line)
+        if labels:
+            text = roi.label or f"#{i + 1}"
+            x0, y0, _, _ = roi_bounds(roi)
+            left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+            tw, th = right - left, bottom - top
+            tx = min(max(x0 * sx, 0), width - tw - 4)
+            ty = y0 * sy - th - 6
+            if ty < 0:
+                ty = y0 * sy + 3
+            draw.rectangle((tx, ty, tx + tw + 4, ty + th + 4), fill=(0, 0, 0))
+            draw.text((tx + 2 - left, ty + 2 - top), text, fill=colour, font=font)
+    return image
+
+
+def annotated_image(
+    slice_: Slice,
+    rois: Sequence[Roi],
+    *,
+    window: tuple[float, float] | None = None,
+    longest: int = 512,
+) -> Image.Image:
+    """The windowed slice (default window: ``display_window``) with ROI outlines and labels,
+    shown with its longer side ``longest`` pixels (small matrices are enlarged to stay legible).
+    """
+    preview = to_preview(slice_, window=window)
+    size = display_size(slice_.shape, longest=longest)
+    # Labels a little larger than on screen: the image is printed a few centimetres wide.
+    return render_view(preview, rois, size=size, font_px=max(12, round(min(size) / 24)))
+
+
+def annotated_png(
+    slice_: Slice,
+    rois: Sequence[Roi],
+    *,
+    window: tuple[float, float] | None = None,
+    longest: int = 512,
+) -> bytes:
+    """``annotated_image`` as PNG bytes (no metadata: nothing about the patient is written)."""
+    buffer = io.BytesIO()
+    annotated_image(slice_, rois, window=window, longest=longest).save(buffer, format="PNG")
+    return buffer.getvalue()
