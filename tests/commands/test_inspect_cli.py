@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.imaging.test_imaging import FORBIDDEN, IDENTIFIERS, forbidden_in
 from tests.phantoms import (
     PHANTOM_VALUES,
     marker_value,
@@ -17,7 +18,6 @@ from tests.phantoms import (
     write_phantom_multiframe,
     write_phantom_series,
 )
-from tests.test_imaging import FORBIDDEN, IDENTIFIERS, forbidden_in
 from vbqcore.anatomy import Sequence
 from vbqcore.cli import main
 
