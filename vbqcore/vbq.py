@@ -14,11 +14,14 @@ original VBQ-T1 is Ehresman et al., Spine J 2020;20:556-562):
 from __future__ import annotations
 
 import logging
-import statistics
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from vbqcore.anatomy import CORE_LEVELS, Level, Sequence
 from vbqcore.errors import ScoreError
@@ -34,9 +37,13 @@ __all__ = [
     "VbqResult",
     "select_levels",
     "compute_vbq",
+    "aggregate_rows",
+    "vbq_kernel",
 ]
 
 logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
 
 #: Substitutes for a fractured L1-L4 body: the adjacent bodies outside L1-L4 (Huang et al.).
 _SUBSTITUTES: tuple[Level, ...] = (Level.T12, Level.L5)
@@ -211,11 +218,52 @@ class VbqResult:
         }
 
 
-def _aggregate(values: list[float], method: Aggregate) -> float:
-    # fmean sums with math.fsum, so the mean does not depend on the order of the levels.
+def aggregate_rows(block: FloatArray, method: Aggregate) -> FloatArray:
+    """Row-wise aggregate of ``block`` (n rows x k bodies): the mean or the median.
+
+    The mean is ``math.fsum(row) / k``: exactly rounded, so it does not depend on the order of
+    the levels (as ``statistics.fmean``), and a cohort scored as a table equals the same cases
+    scored one by one to the last bit. The median of an even count is the mean of the two middle
+    values, as ``statistics.median`` and ``numpy.median`` both define it.
+    """
     if method is Aggregate.MEDIAN:
-        return float(statistics.median(values))
-    return statistics.fmean(values)
+        return np.asarray(np.median(block, axis=1), dtype=np.float64)
+    k = block.shape[1]
+    return np.fromiter((math.fsum(r) / k for r in block.tolist()), np.float64, block.shape[0])
+
+
+def vbq_kernel(bodies: FloatArray, csf: FloatArray, *, method: Aggregate) -> FloatArray:
+    """The VBQ formula on arrays: the one place it is written (Huang et al. 2026, Methods).
+
+    Parameters
+    ----------
+    bodies : ndarray, shape (n, k)
+        Per row, the SIs of the k bodies used (for VBQ-T2-STIR: their T2 - STIR differences).
+    csf : ndarray, shape (n,)
+        Per row, the CSF SI on the same sequence (for VBQ-T2-STIR: CSF T2 - CSF STIR).
+    method : Aggregate
+        Mean (Huang et al.) or median (Ehresman et al.) of the bodies.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        aggregate(bodies) / csf. Callers check the CSF (> 0) first; an SI so large that the
+        quotient overflows gives ``inf``, as Python float division does, without a warning.
+
+    Examples
+    --------
+    >>> vbq_kernel(np.array([[560.0, 570.0, 580.0, 610.0]]), np.array([1000.0]),
+    ...            method=Aggregate.MEAN)
+    array([0.58])
+    """
+    with np.errstate(over="ignore"):
+        return np.asarray(aggregate_rows(bodies, method) / csf, dtype=np.float64)
+
+
+def _one(bodies: list[float], csf: float, method: Aggregate) -> float:
+    return float(
+        vbq_kernel(np.array([bodies], dtype=np.float64), np.array([csf]), method=method)[0]
+    )
 
 
 def _select(measured: Collection[Level], fractured: frozenset[Level], label: str) -> LevelSelection:
@@ -230,7 +278,7 @@ def _single(
 ) -> tuple[float, LevelSelection]:
     sel = _select(meas.levels.keys(), fractured, label)
     assert meas.csf is not None  # guaranteed by SequenceMeasurement.__post_init__
-    return _aggregate([meas.levels[lv] for lv in sel.levels_used], method) / meas.csf, sel
+    return _one([meas.levels[lv] for lv in sel.levels_used], meas.csf, method), sel
 
 
 def _t2_stir(
@@ -251,7 +299,7 @@ def _t2_stir(
     both = t2.levels.keys() & stir.levels.keys()
     sel = _select(both, fractured, label)
     diffs = [t2.levels[lv] - stir.levels[lv] for lv in sel.levels_used]
-    return _aggregate(diffs, method) / denominator, sel
+    return _one(diffs, denominator, method), sel
 
 
 def compute_vbq(

@@ -126,3 +126,25 @@ def test_text_in_an_si_column_names_the_rows() -> None:
 def test_si_columns_of_reads_any_case() -> None:
     df = pd.DataFrame(columns=["t2_l1", "STIR_csf", "age", "T1_notes"])
     assert set(si_columns_of(df)) == {"t2_l1", "STIR_csf"}
+
+
+def test_bad_cells_row_refuses_only_that_row_with_compute_vbqs_message() -> None:
+    # The score command's mode: text or inf in an SI cell refuses that row, the others score.
+    df = pd.DataFrame(
+        {
+            "T2_L1": ["500", "x", "500", " 510 "],
+            "T2_L2": ["600", "600", "inf", ""],
+            "T2_CSF": ["1000", "1000", "1000", "1000"],
+        }
+    )
+    with pytest.raises(StatsInputError, match=r"'T2_L1'.*row 3"):
+        scores_from_si(df)
+    result = scores_from_si(df, bad_cells="row", max_worded=None)
+    # (500 + 600) / 2 / 1000 = 0.55; row 4: 510 / 1000 with L2-L4 left out
+    assert result.scores["vbq_t2"].tolist()[0] == 0.55
+    assert result.scores["vbq_t2"].tolist()[3] == 0.51
+    assert [e.row for e in result.errors] == [3, 4]
+    assert "'x' is not a number" in result.errors[0].message
+    assert result.levels_used.tolist() == ["L1;L2", "", "", "L1"]
+    assert "only 2 level(s)" in result.warnings.iloc[0]
+    assert "only 1 level(s)" in result.warnings.iloc[3]

@@ -263,3 +263,17 @@ def test_subprocess_json_and_csv(tmp_path: Path) -> None:
     bad = _subprocess(str(write_csv(tmp_path, HEADER, ROWS)))
     assert bad.returncode == 2
     assert len(read_csv(bad.stdout)) == 3 and "row 2 (line 3)" in bad.stderr
+
+
+def test_csv_text_cell_refuses_its_row_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One table scorer for the CLI and the cohort: a text SI cell is that row's error only.
+    path = tmp_path / "text.csv"
+    path.write_text("id,T2_L1,T2_CSF\n\na,500,1000\nb,x,1000\n", encoding="utf-8")
+    assert main(["score", str(path)]) == 2
+    captured = capsys.readouterr()
+    out = read_csv(captured.out)
+    assert [r["id"] for r in out] == ["a", "b"]  # the blank line is no row
+    assert float(out[0]["vbq_t2"]) == 0.5 and out[1]["vbq_t2"] == ""
+    assert "row 2 (line 4): column 'T2_L1': 'x' is not a number" in captured.err

@@ -8,8 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import numpy as np
+import pandas as pd
+
+from vbqcore.cohort.scores import scores_from_si
 from vbqcore.errors import ScoreError
-from vbqcore.measurements import CaseMeasurements, si_column
+from vbqcore.measurements import CaseMeasurements
 from vbqcore.vbq import Aggregate, ScoreName, compute_vbq
 
 __all__ = ["OUTPUT_COLUMNS", "RowError", "TableReport", "score_row", "score_csv"]
@@ -18,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 #: Columns appended to every row (replaced in place if the input already has them).
 OUTPUT_COLUMNS: tuple[str, ...] = (*(s.value for s in ScoreName), "levels_used", "warnings")
-_EXTRA = "\x00extra"  # DictReader key for fields beyond the header
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class TableReport:
 
 def _fmt(value: float | None) -> str:
     # repr keeps full precision: float(repr(x)) == x, so a score read back is the same float.
-    return "" if value is None else repr(float(value))
+    return "" if value is None or value != value else repr(float(value))
 
 
 def score_row(
@@ -74,21 +77,13 @@ def score_row(
 
 
 def _check_header(header: Sequence[str] | None, source: str) -> list[str]:
+    """The CSV's own header rules (present, no name twice); the SI columns are the scorer's."""
     if not header:
         raise ScoreError(f"{source}: empty file or no header row.")
     folded = [h.strip().upper() for h in header]
     dupes = sorted({h for h in header if folded.count(h.strip().upper()) > 1})
     if dupes:
         raise ScoreError(f"{source}: column(s) {', '.join(dupes)} appear more than once.")
-    try:
-        si = [h for h in header if si_column(h) is not None]
-    except ScoreError as err:
-        raise ScoreError(f"{source}: {err}") from err
-    if not si:
-        raise ScoreError(
-            f"{source}: no SI columns. Expected columns named {{T1|T2|STIR}}_{{T12|L1..L5|CSF}}, "
-            "e.g. T2_L1, T2_L2, T2_L3, T2_L4, T2_CSF."
-        )
     return list(header)
 
 
@@ -101,10 +96,12 @@ def score_csv(
 ) -> TableReport:
     """Score every row of a CSV and write it with ``OUTPUT_COLUMNS`` appended.
 
-    Every input column is carried through unchanged (as text). A row that cannot be scored gets
-    empty scores and ``error: <message>`` in ``warnings``, and is listed in the report; the other
-    rows are still scored. An input column already named like an output column (any case) is
-    overwritten in place and listed in ``replaced_columns``.
+    A writer over the cohort's table scorer (:func:`vbqcore.cohort.scores.scores_from_si`), so
+    the ``score`` command and the cohort explorer compute every score with the same code and
+    check the SI columns once. Every input column is carried through unchanged (as text). A row
+    that cannot be scored gets empty scores and ``error: <message>`` in ``warnings``, and is
+    listed in the report; the other rows are still scored. An input column already named like an
+    output column (any case) is overwritten in place and listed in ``replaced_columns``.
 
     Raises
     ------
@@ -116,31 +113,58 @@ def score_csv(
         agg = Aggregate(str(method).lower())
     except ValueError as err:
         raise ScoreError(f"method {method!r}: use 'mean' or 'median'.") from err
-    reader = csv.DictReader(src, restkey=_EXTRA)
-    header = _check_header(reader.fieldnames, source)
+    reader = csv.reader(src)
+    header = _check_header(next(reader, None), source)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    field_errors: dict[int, str] = {}
+    for record in reader:
+        if not record:  # a blank line is no row (as csv.DictReader reads it)
+            continue
+        position = len(rows)
+        if len(record) > len(header):
+            field_errors[position] = (
+                f"{len(record)} fields but the header has {len(header)}; "
+                "check for an unquoted comma."
+            )
+        rows.append((record + [""] * len(header))[: len(header)])
+        lines.append(reader.line_num)
+    table = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+    scorable = np.array([i not in field_errors for i in range(len(rows))], dtype=bool)
+    result = scores_from_si(
+        table.iloc[np.flatnonzero(scorable)].reset_index(drop=True),
+        method=agg,
+        source=source,
+        bad_cells="row",
+        max_worded=None,
+    )
     by_fold = {h.strip().lower(): h for h in header}
     replaced = tuple(by_fold[c] for c in OUTPUT_COLUMNS if c in by_fold)
     target = {c: by_fold.get(c, c) for c in OUTPUT_COLUMNS}
-    fieldnames = header + [c for c in OUTPUT_COLUMNS if c not in by_fold]
-    writer = csv.DictWriter(dst, fieldnames=fieldnames, lineterminator="\n", restval="")
-    writer.writeheader()
+    writer = csv.writer(dst, lineterminator="\n")
+    writer.writerow(header + [c for c in OUTPUT_COLUMNS if c not in by_fold])
+    row_errors = {e.row - 2: e.message for e in result.errors}  # spreadsheet row -> position
+    scored = iter(range(len(result.scores)))
+    matrix = result.scores.to_numpy(dtype=np.float64)
     errors: list[RowError] = []
-    n_rows = 0
-    for n_rows, row in enumerate(reader, start=1):
-        extra = row.pop(_EXTRA, None)
-        values = {k: ("" if v is None else v) for k, v in row.items()}
-        try:
-            if extra:
-                raise ScoreError(
-                    f"{len(header) + len(extra)} fields but the header has {len(header)}; "
-                    "check for an unquoted comma."
-                )
-            appended = score_row(values, method=agg)
-        except ScoreError as err:
-            errors.append(RowError(n_rows, reader.line_num, str(err)))
+    for position, record in enumerate(rows):
+        values = dict(zip(header, record, strict=True))
+        message = field_errors.get(position)
+        if message is None:
+            k = next(scored)
+            message = row_errors.get(k)
+            appended = {
+                **{s.value: _fmt(float(matrix[k, i])) for i, s in enumerate(ScoreName)},
+                "levels_used": str(result.levels_used.iat[k]),
+                "warnings": str(result.warnings.iat[k]),
+            }
+        if message is not None:
+            errors.append(RowError(position + 1, lines[position], message))
             appended = {c: "" for c in OUTPUT_COLUMNS}
-            appended["warnings"] = f"error: {err}"
+            appended["warnings"] = f"error: {message}"
         values.update({target[c]: v for c, v in appended.items()})
-        writer.writerow(values)
-    logger.info("scored %d rows (%d bad)", n_rows, len(errors))
-    return TableReport(n_rows, tuple(errors), replaced)
+        writer.writerow(
+            [values[c] for c in header] + [values[c] for c in OUTPUT_COLUMNS if c not in by_fold]
+        )
+    logger.info("scored %d rows (%d bad)", len(rows), len(errors))
+    return TableReport(len(rows), tuple(errors), replaced)

@@ -32,7 +32,7 @@ from vbqcore.measurements import (
     parse_fractured,
     si_column,
 )
-from vbqcore.vbq import Aggregate, ScoreName, VbqResult, compute_vbq
+from vbqcore.vbq import Aggregate, ScoreName, VbqResult, compute_vbq, vbq_kernel
 
 __all__ = ["MAX_WORDED_ERRORS", "SiRowError", "SiScores", "si_columns_of", "scores_from_si"]
 
@@ -68,12 +68,17 @@ class SiScores:
 
     ``errors`` lists the rows ``compute_vbq`` refused, in table order; ``warned_rows`` counts the
     rows whose scores came with a warning (fewer than 4 levels, a level left out).
+    ``levels_used`` and ``warnings`` hold, per row, the text :meth:`VbqResult.levels_used_text`
+    and the warnings joined by " | " ("" for a row that was not scored), as the ``score``
+    command writes them.
     """
 
     scores: pd.DataFrame
     errors: tuple[SiRowError, ...]
     warned_rows: int
     first_warning: str | None
+    levels_used: pd.Series
+    warnings: pd.Series
 
 
 def si_columns_of(df: pd.DataFrame) -> dict[str, tuple[Sequence, str]]:
@@ -95,14 +100,25 @@ def si_columns_of(df: pd.DataFrame) -> dict[str, tuple[Sequence, str]]:
 
 
 def _value_matrix(
-    df: pd.DataFrame, columns: Mapping[str, tuple[Sequence, str]], source: str
-) -> FloatArray:
-    """Shape (n, 3, 7): sequence x site (T12..L5, CSF); NaN where not measured."""
+    df: pd.DataFrame, columns: Mapping[str, tuple[Sequence, str]], source: str, bad_cells: str
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Shape (n, 3, 7): sequence x site (T12..L5, CSF); NaN where not measured. With
+    ``bad_cells="row"``, also the rows holding text or an infinite value (else those raise)."""
     values = np.full((len(df), len(MEASURED_SEQUENCES), len(_SITES)), np.nan)
+    unreadable = np.zeros(len(df), dtype=bool)
     for col, (seq, site) in columns.items():
         s = MEASURED_SEQUENCES.index(seq)
-        values[:, s, _SITES.index(site)] = numeric_column(df, col, source=source).to_numpy()
-    return values
+        if bad_cells == "raise":
+            column = numeric_column(df, col, source=source).to_numpy()
+        else:
+            text = df[col].astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
+            blank = text.map(lambda v: v is None or v == "" or (isinstance(v, float) and v != v))
+            parsed = pd.to_numeric(text.mask(blank), errors="coerce")
+            column = np.array(parsed, dtype=np.float64)  # a copy: pandas may hand out a view
+            unreadable |= ~blank.to_numpy(dtype=bool) & ~np.isfinite(column)
+            column[unreadable] = np.nan
+        values[:, s, _SITES.index(site)] = column
+    return values, unreadable
 
 
 def _fractured_keys(df: pd.DataFrame, source: str) -> list[frozenset[Level]]:
@@ -154,14 +170,6 @@ def _template(presence: npt.NDArray[np.bool_], fractured: frozenset[Level]) -> C
     return CaseMeasurements(sequences, fractured=fractured)
 
 
-def _aggregate(block: FloatArray, method: Aggregate) -> FloatArray:
-    """Row-wise mean (``math.fsum``/n, as ``statistics.fmean``) or median of ``block`` (n, k)."""
-    if method is Aggregate.MEDIAN:
-        return np.asarray(np.median(block, axis=1), dtype=np.float64)
-    k = block.shape[1]
-    return np.fromiter((math.fsum(r) / k for r in block.tolist()), np.float64, block.shape[0])
-
-
 def _pattern_scores(
     values: FloatArray, result: VbqResult, method: Aggregate
 ) -> dict[ScoreName, FloatArray]:
@@ -173,10 +181,11 @@ def _pattern_scores(
         cols = [_SITES.index(lv.value) for lv in result.levels_used[name]]
         if name is ScoreName.VBQ_T2_STIR:
             diffs = values[:, t2, cols] - values[:, stir, cols]
-            out[name] = _aggregate(diffs, method) / (values[:, t2, -1] - values[:, stir, -1])
+            denominator = values[:, t2, -1] - values[:, stir, -1]
+            out[name] = vbq_kernel(diffs, denominator, method=method)
         else:
             s = index[name]
-            out[name] = _aggregate(values[:, s, cols], method) / values[:, s, -1]
+            out[name] = vbq_kernel(values[:, s, cols], values[:, s, -1], method=method)
     return out
 
 
@@ -192,7 +201,12 @@ def _score_one(
 
 
 def scores_from_si(
-    df: pd.DataFrame, *, method: Aggregate | str = Aggregate.MEAN, source: str = "table"
+    df: pd.DataFrame,
+    *,
+    method: Aggregate | str = Aggregate.MEAN,
+    source: str = "table",
+    bad_cells: str = "raise",
+    max_worded: int | None = MAX_WORDED_ERRORS,
 ) -> SiScores:
     """VBQ-T1, -T2, -STIR and -T2-STIR of every row from its SI columns.
 
@@ -205,6 +219,13 @@ def scores_from_si(
         Aggregate of the bodies used: "mean" (Huang et al. 2026) or "median" (Ehresman et al.).
     source
         What messages call the table.
+    bad_cells : {"raise", "row"}
+        Text or an infinite value in an SI cell: refuse the table (the cohort explorer, which
+        names the rows), or refuse only that row with ``compute_vbq``'s own message (the
+        ``score`` command, which scores every other row).
+    max_worded
+        Refused rows re-run through ``compute_vbq`` for their exact message; beyond, a generic
+        one. ``None`` words them all.
 
     Returns
     -------
@@ -233,10 +254,14 @@ def scores_from_si(
             f"{source}: no SI columns. Name them {{T1|T2|STIR}}_{{T12|L1..L5|CSF}}, e.g. "
             "T2_L1 ... T2_L4 and T2_CSF."
         )
-    values = _value_matrix(df, columns, source)
+    if bad_cells not in ("raise", "row"):
+        raise ScoreError(f"bad_cells={bad_cells!r}: use 'raise' or 'row'.")
+    values, unreadable = _value_matrix(df, columns, source, bad_cells)
     fractured = _fractured_keys(df, source)
     out = np.full((len(df), len(ScoreName)), np.nan)
-    bad = ~_valid_rows(values)
+    levels_text = np.full(len(df), "", dtype=object)
+    warning_text = np.full(len(df), "", dtype=object)
+    bad = ~_valid_rows(values) | unreadable
     csf_col = next((c for c in df.columns if str(c).strip().upper() == "CSF_LEVEL"), None)
     if csf_col is not None:  # compute_vbq refuses a CSF level other than L2-L4
         text = df[csf_col].map(lambda v: "" if pd.isna(v) else str(v).strip().upper())
@@ -256,12 +281,14 @@ def scores_from_si(
         if template.warnings:
             warned += rows.size
             first_warning = first_warning or template.warnings[0]
+        levels_text[rows] = template.levels_used_text()
+        warning_text[rows] = " | ".join(template.warnings)
         for name, computed in _pattern_scores(values[rows], template, agg).items():
             out[rows, list(ScoreName).index(name)] = computed
     errors = []
     extra = [c for c in df.columns if str(c).strip().upper() in ("FRACTURED", "CSF_LEVEL")]
     for count, position in enumerate(np.flatnonzero(bad)):
-        if count >= MAX_WORDED_ERRORS:
+        if max_worded is not None and count >= max_worded:
             errors.append(SiRowError(int(position) + 2, _UNWORDED))
             continue
         one = _score_one(df, int(position), [*columns, *extra], agg)
@@ -269,7 +296,19 @@ def scores_from_si(
             errors.append(SiRowError(int(position) + 2, one))
             continue
         out[position] = [np.nan if v is None else v for v in (one.score(s) for s in ScoreName)]
+        levels_text[position] = one.levels_used_text()
+        warning_text[position] = " | ".join(one.warnings)
+        if one.warnings:
+            warned += 1
+            first_warning = first_warning or one.warnings[0]
     scores = pd.DataFrame(out, columns=[s.value for s in ScoreName], index=df.index)
     if errors:
         logger.info("%s: %d rows could not be scored from their SIs", source, len(errors))
-    return SiScores(scores, tuple(errors), warned, first_warning)
+    return SiScores(
+        scores,
+        tuple(errors),
+        warned,
+        first_warning,
+        levels_used=pd.Series(levels_text, index=df.index, dtype=object),
+        warnings=pd.Series(warning_text, index=df.index, dtype=object),
+    )
