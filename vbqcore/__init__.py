@@ -25,16 +25,8 @@ from vbqcore.errors import (
 )
 from vbqcore.imaging.slices import Protocol, Slice, SliceSource
 from vbqcore.interpretation import CutoffComparison, Interpretation, interpret
-from vbqcore.roi.shapes import (
-    EllipseRoi,
-    FreehandRoi,
-    PolygonRoi,
-    RectRoi,
-    Roi,
-    RoiStats,
-    measure_roi,
-    measure_rois,
-)
+from vbqcore.roi.measure import RoiStats, measure_roi, measure_rois
+from vbqcore.roi.shapes import EllipseRoi, FreehandRoi, PolygonRoi, RectRoi, Roi
 from vbqcore.vbq import (
     Aggregate,
     CaseMeasurements,

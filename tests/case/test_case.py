@@ -29,7 +29,8 @@ from vbqcore.case.model import (
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.roi.annotate import display_size
 from vbqcore.roi.canvas import rois_from_canvas
-from vbqcore.roi.shapes import RectRoi, measure_roi, roi_mask
+from vbqcore.roi.measure import measure_roi
+from vbqcore.roi.shapes import RectRoi, roi_mask
 from vbqcore.roi.sync import relabel
 from vbqcore.vbq import Aggregate
 

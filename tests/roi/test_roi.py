@@ -13,14 +13,12 @@ from hypothesis import strategies as st
 
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.imaging.slices import Slice, SliceSource
+from vbqcore.roi.measure import RoiStats, measure_roi, measure_rois
 from vbqcore.roi.shapes import (
     EllipseRoi,
     FreehandRoi,
     PolygonRoi,
     RectRoi,
-    RoiStats,
-    measure_roi,
-    measure_rois,
     roi_from_dict,
     roi_mask,
     rois_from_json,

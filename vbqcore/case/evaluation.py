@@ -15,7 +15,7 @@ from vbqcore.errors import CutoffError, RoiError, ScoreError
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import Interpretation, interpret
 from vbqcore.measurements import MEASURED_SEQUENCES, CaseMeasurements, SequenceMeasurement
-from vbqcore.roi.shapes import RoiStats, measure_roi
+from vbqcore.roi.measure import RoiStats, measure_roi
 from vbqcore.vbq import VbqResult, compute_vbq
 
 __all__ = ["SequenceStats", "CaseEvaluation", "measure_sequence", "evaluate_case"]

@@ -21,7 +21,8 @@ from vbqcore.commands._output import EXIT_OK, emit_json
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.imaging.reading import read_series, read_slice
 from vbqcore.imaging.slices import Slice
-from vbqcore.roi.shapes import measure_rois, rois_from_json
+from vbqcore.roi.measure import measure_rois
+from vbqcore.roi.shapes import rois_from_json
 
 __all__ = ["add_parser", "run"]
 

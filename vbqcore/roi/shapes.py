@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
 from skimage import draw
 
-from vbqcore.errors import RoiError, VbqInputError
-from vbqcore.imaging.slices import Slice
+from vbqcore.errors import RoiError
 
 __all__ = [
     "ROI_SHAPES",
@@ -35,12 +34,11 @@ __all__ = [
     "PolygonRoi",
     "FreehandRoi",
     "Roi",
-    "RoiStats",
     "roi_from_dict",
     "rois_from_json",
     "roi_mask",
-    "measure_roi",
-    "measure_rois",
+    "roi_name",
+    "rasterise",
 ]
 
 logger = logging.getLogger(__name__)
@@ -52,7 +50,7 @@ ROI_SHAPES: tuple[str, ...] = ("rect", "ellipse", "polygon", "freehand")
 _MAX_BBOX_PIXELS = 50_000_000
 
 
-def _name(label: str | None, index: int | None = None) -> str:
+def roi_name(label: str | None, index: int | None = None) -> str:
     """How messages name an ROI: by label and/or position in the user's list."""
     if index is not None and label:
         return f"ROI at index {index} (label {label!r})"
@@ -63,10 +61,10 @@ def _name(label: str | None, index: int | None = None) -> str:
 
 def _finite(value: Any, key: str, label: str | None) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise RoiError(f"{_name(label)}: key {key!r} must be a number, got {value!r}.")
+        raise RoiError(f"{roi_name(label)}: key {key!r} must be a number, got {value!r}.")
     number = float(value)
     if not math.isfinite(number):
-        raise RoiError(f"{_name(label)}: key {key!r} is {number}; give a finite number.")
+        raise RoiError(f"{roi_name(label)}: key {key!r} is {number}; give a finite number.")
     return number
 
 
@@ -87,7 +85,7 @@ class _BoxRoi:
             object.__setattr__(self, key, _finite(getattr(self, key), key, self.label))
         if self.width <= 0 or self.height <= 0:
             raise RoiError(
-                f"{_name(self.label)}: {self.shape} of {self.width:g} x {self.height:g} px has "
+                f"{roi_name(self.label)}: {self.shape} of {self.width:g} x {self.height:g} px has "
                 "zero area; width and height must be positive."
             )
 
@@ -106,7 +104,7 @@ class _BoxRoi:
     def from_dict(cls, data: Mapping[str, Any], *, index: int | None = None) -> Self:
         """Read ``{"label", "shape", "x", "y", "width", "height", "angle"}`` (angle optional)."""
         label = _label_from(data, index)
-        where = _name(label, index)
+        where = roi_name(label, index)
         for key in ("x", "y", "width", "height"):
             if key not in data:
                 raise RoiError(
@@ -162,22 +160,22 @@ class _VertexRoi:
         try:
             array = np.asarray(self.points, dtype=float)
         except (TypeError, ValueError) as err:
-            raise RoiError(f"{_name(self.label)}: points must be [x, y] pairs.") from err
+            raise RoiError(f"{roi_name(self.label)}: points must be [x, y] pairs.") from err
         if array.ndim != 2 or array.shape[1] != 2:
-            raise RoiError(f"{_name(self.label)}: points must be [x, y] pairs.")
+            raise RoiError(f"{roi_name(self.label)}: points must be [x, y] pairs.")
         if len(array) < 3:
             raise RoiError(
-                f"{_name(self.label)}: a {self.shape} needs at least 3 points, got {len(array)}."
+                f"{roi_name(self.label)}: a {self.shape} needs at least 3 points, got {len(array)}."
             )
         if not np.all(np.isfinite(array)):
-            raise RoiError(f"{_name(self.label)}: points contain NaN or infinite coordinates.")
+            raise RoiError(f"{roi_name(self.label)}: points contain NaN or infinite coordinates.")
         object.__setattr__(self, "points", tuple((float(x), float(y)) for x, y in array))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, index: int | None = None) -> Self:
         """Read ``{"label", "shape", "points": [[x, y], ...]}``."""
         label = _label_from(data, index)
-        where = _name(label, index)
+        where = roi_name(label, index)
         try:
             return cls(_points_from(data, where), label=label)
         except RoiError as err:
@@ -216,13 +214,13 @@ def _label_from(data: Mapping[str, Any], index: int | None) -> str | None:
     if label is None or label == "":
         return None
     if not isinstance(label, str):
-        raise RoiError(f"{_name(None, index)}: label must be text, got {label!r}.")
+        raise RoiError(f"{roi_name(None, index)}: label must be text, got {label!r}.")
     return label
 
 
 def _renamed(err: RoiError, label: str | None, where: str) -> RoiError:
     """The same message, naming the ROI by its index in the user's list."""
-    return RoiError(str(err).replace(_name(label), where, 1))
+    return RoiError(str(err).replace(roi_name(label), where, 1))
 
 
 def _points_from(data: Mapping[str, Any], where: str) -> tuple[tuple[float, float], ...]:
@@ -249,13 +247,15 @@ def roi_from_dict(data: Mapping[str, Any], *, index: int | None = None) -> Roi:
     ``angle`` are optional. ``index`` (the position in the user's list) goes into messages.
     """
     if not isinstance(data, Mapping):
-        raise RoiError(f"{_name(None, index)}: expected a JSON object, got {type(data).__name__}.")
+        raise RoiError(
+            f"{roi_name(None, index)}: expected a JSON object, got {type(data).__name__}."
+        )
     if "shape" not in data:
-        raise RoiError(f"{_name(_label_from(data, index), index)}: missing key 'shape'.")
+        raise RoiError(f"{roi_name(_label_from(data, index), index)}: missing key 'shape'.")
     shape = str(data["shape"]).strip().lower()
     if shape not in _CLASSES:
         raise RoiError(
-            f"{_name(_label_from(data, index), index)}: key 'shape' is {data['shape']!r}; "
+            f"{roi_name(_label_from(data, index), index)}: key 'shape' is {data['shape']!r}; "
             f"expected one of {', '.join(ROI_SHAPES)}."
         )
     return _CLASSES[shape].from_dict(data, index=index)
@@ -284,13 +284,13 @@ def _bbox(roi: Roi) -> tuple[float, float, float, float]:
     return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
 
-def _rasterise(
+def rasterise(
     roi: Roi, image_shape: tuple[int, int], *, index: int | None = None
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], int]:
     """Rows and columns of the ROI's pixels inside the image, and its pixel count unclipped."""
     rows, cols = image_shape
     x0, y0, x1, y1 = _bbox(roi)
-    where = _name(roi.label, index)
+    where = roi_name(roi.label, index)
     if x1 <= 0 or y1 <= 0 or x0 >= cols or y0 >= rows:
         raise RoiError(
             f"{where} lies wholly outside the {cols} x {rows} px image "
@@ -325,133 +325,7 @@ def roi_mask(roi: Roi, image_shape: tuple[int, int]) -> npt.NDArray[np.bool_]:
     Raises ``RoiError`` when the ROI lies wholly outside the image; may be all False when no pixel
     centre lies inside it.
     """
-    rr, cc, _ = _rasterise(roi, (int(image_shape[0]), int(image_shape[1])))
+    rr, cc, _ = rasterise(roi, (int(image_shape[0]), int(image_shape[1])))
     mask = np.zeros(image_shape, dtype=bool)
     mask[rr, cc] = True
     return mask
-
-
-@dataclass(frozen=True)
-class RoiStats:
-    """Signal intensity inside one ROI, in the image's units (scanner values for DICOM).
-
-    ``mean`` is the SI that enters a VBQ score (the mean SI of each vertebral body and of the
-    CSF, Huang et al., Global Spine J 2026;16(1):162-170, "Measuring VBQ Scores").
-
-    ``sd`` is the sample standard deviation (``ddof=1``, as ImageJ reports), NaN for a one-pixel
-    ROI. ``p5``/``p95`` are the 5th/95th percentiles by linear interpolation between order
-    statistics (numpy's default, R's ``quantile(type = 7)``). ``area_mm2`` is ``n_pixels`` times the
-    pixel area, ``None`` when the pixel spacing is unknown (screenshots). ``clipped`` is true when
-    part of the ROI fell outside the image; ``fraction_inside`` is the share of its pixels measured.
-    """
-
-    label: str | None
-    shape: str
-    n_pixels: int
-    area_mm2: float | None
-    mean: float
-    median: float
-    sd: float
-    min: float
-    max: float
-    p5: float
-    p95: float
-    clipped: bool = False
-    fraction_inside: float = 1.0
-    warnings: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key, value in out.items():  # NaN (SD of one pixel) is not JSON: None instead
-            if isinstance(value, float) and math.isnan(value):
-                out[key] = None
-        out["warnings"] = list(self.warnings)
-        return out
-
-
-def _image_iv(
-    image: Slice | npt.ArrayLike, spacing: tuple[float, float] | None
-) -> tuple[npt.NDArray[np.float64], tuple[float, float] | None]:
-    """Validate the image argument: a ``Slice`` or a 2-D array, plus (row, col) spacing in mm."""
-    if isinstance(image, Slice):
-        pixels, spacing = image.pixels, spacing or image.pixel_spacing_mm
-    else:
-        pixels = np.asarray(image, dtype=np.float64)
-    if pixels.ndim != 2 or pixels.size == 0:
-        raise VbqInputError(f"Expected a 2-D image to measure, got shape {pixels.shape}.")
-    if spacing is not None:
-        spacing = (float(spacing[0]), float(spacing[1]))
-        if not all(math.isfinite(s) and s > 0 for s in spacing):
-            raise VbqInputError(f"Pixel spacing must be positive mm values, got {spacing}.")
-    return pixels, spacing
-
-
-def measure_roi(
-    image: Slice | npt.ArrayLike,
-    roi: Roi,
-    *,
-    pixel_spacing_mm: tuple[float, float] | None = None,
-    index: int | None = None,
-) -> RoiStats:
-    """Statistics of the pixel values inside ``roi`` (see ``RoiStats`` for definitions).
-
-    ``image`` is a ``Slice`` (its spacing is used unless ``pixel_spacing_mm`` is given) or a 2-D
-    array. An ROI partly outside the image is clipped and measured with a warning giving the
-    fraction kept; wholly outside or without any pixel centre inside raises ``RoiError``.
-    """
-    pixels, spacing = _image_iv(image, pixel_spacing_mm)
-    where = _name(roi.label, index)
-    rr, cc, total = _rasterise(roi, (pixels.shape[0], pixels.shape[1]), index=index)
-    if total == 0:
-        raise RoiError(f"{where} has zero area: no pixel centre lies inside it; draw it larger.")
-    if rr.size == 0:
-        raise RoiError(f"{where} lies wholly outside the image; redraw it on the image.")
-    warnings: list[str] = []
-    fraction = rr.size / total
-    if rr.size < total:
-        warnings.append(
-            f"{where} lies partly outside the image: only {fraction:.0%} of its pixels "
-            f"({rr.size} of {total}) are inside and were measured."
-        )
-    values = pixels[rr, cc]
-    finite = np.isfinite(values)
-    if not finite.all():
-        if not finite.any():
-            raise RoiError(f"{where} covers only NaN/infinite pixel values.")
-        warnings.append(f"{where}: {int((~finite).sum())} NaN/infinite pixels were left out.")
-        values = values[finite]
-    n = int(values.size)
-    if n < 2:
-        warnings.append(f"{where} covers a single pixel: its SD is undefined.")
-    p5, median, p95 = np.percentile(values, [5.0, 50.0, 95.0])
-    for message in warnings:
-        logger.info(message)
-    return RoiStats(
-        label=roi.label,
-        shape=roi.shape,
-        n_pixels=n,
-        area_mm2=None if spacing is None else n * spacing[0] * spacing[1],
-        mean=float(values.mean()),
-        median=float(median),
-        sd=float(values.std(ddof=1)) if n > 1 else math.nan,
-        min=float(values.min()),
-        max=float(values.max()),
-        p5=float(p5),
-        p95=float(p95),
-        clipped=rr.size < total,
-        fraction_inside=float(fraction),
-        warnings=tuple(warnings),
-    )
-
-
-def measure_rois(
-    image: Slice | npt.ArrayLike,
-    rois: Sequence[Roi],
-    *,
-    pixel_spacing_mm: tuple[float, float] | None = None,
-) -> list[RoiStats]:
-    """``measure_roi`` for each ROI in order; errors name the ROI's index and label."""
-    return [
-        measure_roi(image, roi, pixel_spacing_mm=pixel_spacing_mm, index=i)
-        for i, roi in enumerate(rois)
-    ]

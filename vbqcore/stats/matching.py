@@ -5,27 +5,28 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-from vbqcore.columns import numeric_column, require_columns, row_numbers, value_label
+from vbqcore.columns import require_columns
 from vbqcore.errors import CohortError
 from vbqcore.stats._assignment import lexicographic_assignment
-from vbqcore.stats._match_keys import day_numbers, group_label, parse_sex
+from vbqcore.stats._match_keys import parse_sex
+from vbqcore.stats._match_prepare import (
+    ALL_USED,
+    SOURCE,
+    MatchCohort,
+    blocks,
+    prepare,
+    tiers,
+)
 
 __all__ = ["MatchFlow", "MatchResult", "match_pairs", "parse_sex"]
 
 logger = logging.getLogger(__name__)
-
-SOURCE = "Matching"
-MISSING_SEX = "missing sex"
-MISSING_AGE = "missing age"
-MISSING_DATE = "missing MR date"
-ALL_USED = "all candidates already used"
 
 
 @dataclass(frozen=True)
@@ -111,20 +112,6 @@ class MatchResult:
         return {"flow": self.flow.to_dict(), "pairs": _records(self.pairs)}
 
 
-@dataclass
-class _Cohort:
-    """Eligible rows (positions into the input) with the matching keys, in input order."""
-
-    sex: npt.NDArray[np.str_]
-    age: npt.NDArray[np.float64]
-    day: npt.NDArray[np.int64] | None
-    case_mask: npt.NDArray[np.bool_]
-    control_mask: npt.NDArray[np.bool_]
-    cases: npt.NDArray[np.intp]
-    controls: npt.NDArray[np.intp]
-    excluded: dict[int, str] = field(default_factory=dict)
-
-
 def match_pairs(
     df: pd.DataFrame,
     *,
@@ -193,7 +180,7 @@ def match_pairs(
         raise CohortError(f"{SOURCE}: caliper must be a finite number of years >= 0.")
     cols = [group, sex, age] + [c for c in (date, id_col) if c is not None]
     require_columns(df, cols, source=SOURCE)
-    cohort = _prepare(df, group=group, case=case, control=control, sex=sex, age=age, date=date)
+    cohort = prepare(df, group=group, case=case, control=control, sex=sex, age=age, date=date)
 
     pairs_pos: list[tuple[int, int]] = []
     unmatched: dict[int, str] = {}
@@ -202,7 +189,7 @@ def match_pairs(
         if caliper == 0
         else f"no control of the same sex within {caliper:g} years of age"
     )
-    for case_idx, ctrl_idx in _blocks(cohort, caliper):
+    for case_idx, ctrl_idx in blocks(cohort, caliper):
         if ctrl_idx.size == 0:
             unmatched.update({int(c): no_candidate for c in case_idx})
             continue
@@ -217,9 +204,9 @@ def match_pairs(
         )
         if case_idx.size == 0:
             continue
-        tiers = _tiers(cohort, case_idx, ctrl_idx, gap)
+        criteria = tiers(cohort, case_idx, ctrl_idx, gap)
         chosen = set()
-        for r, c in lexicographic_assignment(tiers, feasible=feasible):
+        for r, c in lexicographic_assignment(criteria, feasible=feasible):
             pairs_pos.append((int(case_idx[r]), int(ctrl_idx[c])))
             chosen.add(int(case_idx[r]))
         unmatched.update({int(c): ALL_USED for c in case_idx if int(c) not in chosen})
@@ -228,106 +215,9 @@ def match_pairs(
     return _result(df, cohort, pairs_pos, unmatched, caliper=caliper, date=date, id_col=id_col)
 
 
-def _prepare(
-    df: pd.DataFrame,
-    *,
-    group: str,
-    case: str | int | float | bool,
-    control: str | int | float | bool | None,
-    sex: str,
-    age: str,
-    date: str | None,
-) -> _Cohort:
-    labels = df[group].map(lambda v: "" if pd.isna(v) else value_label(v).casefold())
-    is_case = (labels == group_label(case)).to_numpy()
-    if not is_case.any():
-        present = sorted(set(labels) - {""})[:8]
-        raise CohortError(
-            f"{SOURCE}: no row of column {group!r} has the case value {str(case)!r}; "
-            f"values present: {', '.join(map(repr, present)) or 'none'}."
-        )
-    blank = (labels == "").to_numpy()
-    if control is None:
-        is_control = ~is_case & ~blank
-    else:
-        is_control = (labels == group_label(control)).to_numpy() & ~is_case
-
-    sexes = [parse_sex(v) for v in df[sex].tolist()]  # a list: pandas would unwrap the Enum
-    blank_sex = df[sex].isna() | (df[sex].astype("string").str.strip() == "")
-    unknown = np.array([s is None for s in sexes]) & ~blank_sex.to_numpy() & (is_case | is_control)
-    if unknown.any():
-        found = sorted({value_label(v) for v in df[sex][unknown]})[:5]
-        raise CohortError(
-            f"{SOURCE}: column {sex!r} must hold F or M (female/male) but holds "
-            f"{', '.join(map(repr, found))} in {row_numbers(df, unknown)}."
-        )
-    ages = numeric_column(df, age, source=SOURCE).to_numpy()
-    days, no_date = day_numbers(df, date) if date is not None else (None, np.zeros(len(df), bool))
-
-    excluded: dict[int, str] = {}
-    for pos in np.flatnonzero(is_case | is_control):
-        if sexes[pos] is None:
-            excluded[int(pos)] = MISSING_SEX
-        elif np.isnan(ages[pos]):
-            excluded[int(pos)] = MISSING_AGE
-        elif no_date[pos]:
-            excluded[int(pos)] = MISSING_DATE
-    keep = np.ones(len(df), dtype=bool)
-    keep[list(excluded)] = False
-    sex_codes = np.array([s.value if s is not None else "" for s in sexes], dtype=np.str_)
-    return _Cohort(
-        sex=sex_codes,
-        age=ages,
-        day=days,
-        case_mask=is_case,
-        control_mask=is_control,
-        cases=np.flatnonzero(is_case & keep),
-        controls=np.flatnonzero(is_control & keep),
-        excluded=excluded,
-    )
-
-
-def _blocks(
-    cohort: _Cohort, caliper: float
-) -> list[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
-    """Sub-problems solved independently: (sex, age) strata for exact age, else each sex."""
-
-    def key(i: int) -> tuple[str, float]:
-        return (str(cohort.sex[i]), float(cohort.age[i]) if caliper == 0 else 0.0)
-
-    cases: dict[tuple[str, float], list[int]] = {}
-    for i in cohort.cases:  # insertion order = first appearance: deterministic
-        cases.setdefault(key(int(i)), []).append(int(i))
-    controls: dict[tuple[str, float], list[int]] = {}
-    for i in cohort.controls:
-        controls.setdefault(key(int(i)), []).append(int(i))
-    return [
-        (np.array(v, dtype=np.intp), np.array(controls.get(k, []), dtype=np.intp))
-        for k, v in cases.items()
-    ]
-
-
-def _tiers(
-    cohort: _Cohort,
-    case_idx: npt.NDArray[np.intp],
-    ctrl_idx: npt.NDArray[np.intp],
-    gap: npt.NDArray[np.float64],
-) -> list[npt.NDArray[np.int64]]:
-    """Integer criteria by priority: age gap, MR-date gap (days), distance in input order."""
-    ages = np.concatenate([cohort.age[case_idx], cohort.age[ctrl_idx]])
-    scale = 1 if np.all(ages == np.round(ages)) else 100  # whole years, else 0.01-year steps
-    tiers = [np.round(gap * scale).astype(np.int64)]
-    if cohort.day is not None:
-        tiers.append(np.abs(cohort.day[case_idx][:, None] - cohort.day[ctrl_idx][None, :]))
-    i = np.arange(case_idx.size)[:, None]
-    j = np.arange(ctrl_idx.size)[None, :]
-    tiers.append(np.abs(i - j).astype(np.int64))
-    return tiers
-
-
 def _result(
     df: pd.DataFrame,
-    cohort: _Cohort,
+    cohort: MatchCohort,
     pairs_pos: list[tuple[int, int]],
     unmatched: dict[int, str],
     *,
