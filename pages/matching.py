@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vbqapp.routing import require_router
-from vbqapp.state import MATCH_RESULT
+from vbqapp.state import MatchRun, get_match_run, set_match_run
 from vbqapp.studies import matching_inputs as inputs
 from vbqapp.studies import matching_results as results
 from vbqcore.errors import VbqError
@@ -44,15 +44,15 @@ if st.button("Run matching", type="primary", key=inputs.RUN_KEY, icon=":material
             id_col=settings.id_col,
         )
     except VbqError as err:
-        st.session_state.pop(MATCH_RESULT, None)
+        set_match_run(None)
         st.error(str(err))
         st.stop()
-    st.session_state[MATCH_RESULT] = {"signature": signature, "result": result}
+    set_match_run(MatchRun(signature, result))
 
-stored = st.session_state.get(MATCH_RESULT)
+stored = get_match_run()
 if stored is None:
     st.info("Choose the columns, then press **Run matching**.")
-elif stored["signature"] != signature:
+elif stored.signature != signature:
     st.info("The file or the settings changed: press **Run matching** again.")
 else:
-    results.show_result(stored["result"], settings, candidates.name)
+    results.show_result(stored.result, settings, candidates.name)

@@ -1,11 +1,41 @@
 """Session-state keys, in one place so pages never collide or misspell them.
 
-Page-only keys carry the page's prefix (``case_``, ``cohort_``, ``agree_``, ``match_``).
+Page-only keys carry the page's prefix (``case_``, ``cohort_``, ``agree_``, ``match_``). Values
+handed between functions or pages are typed: a small frozen dataclass with a getter and a setter
+here, instead of a dict whose shape lives in a comment.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from vbqcore.anatomy import Sequence
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from vbqcore.stats.matching import MatchResult
+    from vbqcore.vbq import VbqResult
+
 __all__ = [
+    "IncomingDataset",
+    "MatchRun",
+    "PendingCopy",
+    "WindowChoice",
+    "get_latest_result",
+    "get_match_run",
+    "get_pending_copy",
+    "get_window",
+    "send_to_cohort",
+    "set_latest_result",
+    "set_match_run",
+    "set_pending_copy",
+    "set_window",
+    "take_incoming_dataset",
     "ACKNOWLEDGED_RESEARCH_USE",
     "AGREE_WIDGET_PREFIX",
     "CASE_MODEL",
@@ -40,10 +70,11 @@ ACKNOWLEDGED_RESEARCH_USE = "acknowledged_research_use"
 
 #: The latest VBQ result measured on the case page this session, as ``VbqResult.to_dict()``;
 #: the cohort explorer marks it as "this patient" on its distributions and ROC threshold view.
+#: Use :func:`get_latest_result` / :func:`set_latest_result`.
 CASE_LATEST_RESULT = "case_latest_result"
 
 #: A dataset sent to the cohort explorer by another page (e.g. the matching page's matched set):
-#: ``{"name": str, "frame": pandas.DataFrame, "mapping": dict | None}``.
+#: an :class:`IncomingDataset`; use :func:`send_to_cohort` / :func:`take_incoming_dataset`.
 COHORT_INCOMING_DATASET = "cohort_incoming_dataset"
 
 # Cohort explorer (page-only).
@@ -69,8 +100,8 @@ COHORT_WIDGET_PREFIX = "cohort_"
 AGREE_WIDGET_PREFIX = "agree_"
 #: Prefix of every widget key on the matching page (``match_upload``, ``match_group``, …).
 MATCH_WIDGET_PREFIX = "match_"
-#: The last matching run: ``{"signature": str, "result": MatchResult, "source": str}``; shown
-#: only while the file and settings still match its signature.
+#: The last matching run: a :class:`MatchRun`, shown only while the file and settings still match
+#: its signature; use :func:`get_match_run` / :func:`set_match_run`.
 MATCH_RESULT = "match_result"
 
 # Case page (page-only). The Case is the one source of truth; the rest is view state.
@@ -91,7 +122,7 @@ CASE_GENERATION = "case_generation"
 CASE_RESETS = "case_resets"
 #: The sequence shown in the viewer ("T1", "T2" or "STIR").
 CASE_ACTIVE = "case_active"
-#: Per sequence, the display window choice: ``{"preset": str, "center": float, "width": float}``.
+#: Per sequence, the display window choice: ``{"T2": WindowChoice}``; use :func:`get_window`.
 CASE_WINDOWS = "case_windows"
 #: The drawing tool chosen ("Rectangle", "Ellipse", "Polygon", "Freehand").
 CASE_TOOL = "case_tool"
@@ -99,9 +130,110 @@ CASE_TOOL = "case_tool"
 CASE_NOTICES = "case_notices"
 #: Uploaded series waiting for "keep or discard the ROIs?": ``[(Sequence, UploadedSeries)]``.
 CASE_PENDING_UPLOAD = "case_pending_upload"
-#: A copy of ROIs waiting for confirmation because the targets have ROIs: ``(source, targets)``.
+#: A copy of ROIs waiting for confirmation because the targets have ROIs: a :class:`PendingCopy`.
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
 CASE_BACKGROUNDS = "case_backgrounds"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
+
+
+# Typed values and their accessors.
+
+
+@dataclass(frozen=True, eq=False)
+class IncomingDataset:
+    """A table another page sends to the cohort explorer, with the columns it should use
+    (keys of ``vbqcore.cohort.mapping.ColumnMapping``; ``None`` lets the explorer guess)."""
+
+    name: str
+    frame: pd.DataFrame
+    mapping: Mapping[str, Any] | None = None
+
+
+def send_to_cohort(dataset: IncomingDataset) -> None:
+    st.session_state[COHORT_INCOMING_DATASET] = dataset
+
+
+def take_incoming_dataset() -> IncomingDataset | None:
+    """The dataset sent to the cohort explorer, removed from the session (taken once)."""
+    value = st.session_state.pop(COHORT_INCOMING_DATASET, None)
+    return value if isinstance(value, IncomingDataset) else None
+
+
+@dataclass(frozen=True, eq=False)
+class MatchRun:
+    """A matching result and the signature of the file and settings that produced it."""
+
+    signature: str
+    result: MatchResult
+
+
+def get_match_run() -> MatchRun | None:
+    value = st.session_state.get(MATCH_RESULT)
+    return value if isinstance(value, MatchRun) else None
+
+
+def set_match_run(run: MatchRun | None) -> None:
+    if run is None:
+        st.session_state.pop(MATCH_RESULT, None)
+    else:
+        st.session_state[MATCH_RESULT] = run
+
+
+def get_latest_result() -> Mapping[str, Any] | None:
+    """``VbqResult.to_dict()`` of the case last measured on the case page, if any."""
+    value = st.session_state.get(CASE_LATEST_RESULT)
+    return value if isinstance(value, Mapping) else None
+
+
+def set_latest_result(result: VbqResult | None) -> None:
+    if result is None:
+        st.session_state.pop(CASE_LATEST_RESULT, None)
+    else:
+        st.session_state[CASE_LATEST_RESULT] = result.to_dict()
+
+
+@dataclass(frozen=True)
+class PendingCopy:
+    """ROIs of ``source`` waiting to be copied onto ``targets``, which already have ROIs."""
+
+    source: Sequence
+    targets: tuple[Sequence, ...]
+
+
+def get_pending_copy() -> PendingCopy | None:
+    value = st.session_state.get(CASE_PENDING_COPY)
+    return value if isinstance(value, PendingCopy) else None
+
+
+def set_pending_copy(pending: PendingCopy | None) -> None:
+    if pending is None:
+        st.session_state.pop(CASE_PENDING_COPY, None)
+    else:
+        st.session_state[CASE_PENDING_COPY] = pending
+
+
+@dataclass(frozen=True)
+class WindowChoice:
+    """A display-window choice: a preset of ``vbqcore.imaging.windowing.WINDOW_PRESETS`` and,
+    for "Custom", the centre and width in SI units."""
+
+    preset: str
+    center: float | None = None
+    width: float | None = None
+
+    @property
+    def custom(self) -> tuple[float, float] | None:
+        if self.center is None or self.width is None:
+            return None
+        return self.center, self.width
+
+
+def get_window(seq: Sequence) -> WindowChoice | None:
+    value = st.session_state.get(CASE_WINDOWS, {}).get(Sequence(seq).value)
+    return value if isinstance(value, WindowChoice) else None
+
+
+def set_window(seq: Sequence, choice: WindowChoice) -> None:
+    st.session_state.setdefault(CASE_WINDOWS, {})[Sequence(seq).value] = choice

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.cohort_fixture import make_table
 from tests.conftest import ROOT
-from vbqapp.state import CASE_LATEST_RESULT, COHORT_INCOMING_DATASET
+from vbqapp.state import CASE_LATEST_RESULT, COHORT_INCOMING_DATASET, IncomingDataset
 from vbqcore.cohort.analysis import roc_panel
 from vbqcore.cohort.table import default_mapping, prepare_cohort
 from vbqcore.paper.demo_cohort import load_demo_cohort
@@ -110,7 +110,7 @@ def test_one_group_left_gives_a_message_not_a_plot() -> None:
 
 def test_too_few_patients_gives_a_message() -> None:
     small = make_table(20, seed=1).iloc[list(range(2)) + list(range(20, 40))]
-    incoming = {"name": "Small set", "frame": small.reset_index(drop=True), "mapping": None}
+    incoming = IncomingDataset("Small set", small.reset_index(drop=True), None)
     at = _open(state={COHORT_INCOMING_DATASET: incoming})
     assert any("Too few patients" in w.value for w in at.warning)
 
@@ -149,7 +149,7 @@ def test_good_upload_replaces_the_demo() -> None:
 
 def test_mapping_error_names_the_column_and_keeps_the_choices() -> None:
     table = make_table(25, seed=3)
-    incoming = {"name": "Matched set", "frame": table, "mapping": {"group": "group"}}
+    incoming = IncomingDataset("Matched set", table, {"group": "group"})
     at = _open(state={COHORT_INCOMING_DATASET: incoming})
     assert any(m.value == "**Data:** Matched set" for m in at.markdown)
     age = next(s for s in at.selectbox if s.label == "Age (years)")
@@ -164,7 +164,7 @@ def test_mapping_error_names_the_column_and_keeps_the_choices() -> None:
 def test_incoming_dataset_from_the_matching_page() -> None:
     table = make_table(15, seed=2).rename(columns={"group": "status"})
     mapping = {"group": "status", "positive": "fracture", "sex": "sex", "age": "age"}
-    incoming = {"name": "Matched set from c.csv (15 pairs)", "frame": table, "mapping": mapping}
+    incoming = IncomingDataset("Matched set from c.csv (15 pairs)", table, mapping)
     at = _open(state={COHORT_INCOMING_DATASET: incoming})
     assert any("Matched set from c.csv" in m.value for m in at.markdown)
     assert _counts(at) == {"fracture": 15, "control": 15}

@@ -122,11 +122,11 @@ def test_cohort_payload_carries_the_matched_rows_and_mapping() -> None:
         df, group="group", case="fracture", sex="sex", age="age", date="mr_date", id_col="id"
     )
     payload = cohort_payload(result, settings, "c.csv")
-    assert payload["name"] == "Matched set from c.csv (25 pairs)"
-    frame = payload["frame"]
+    assert payload.name == "Matched set from c.csv (25 pairs)"
+    frame = payload.frame
     assert frame is not result.matched and frame.equals(result.matched)
     assert list(frame.columns[:2]) == ["pair_id", "id"]
-    assert payload["mapping"] == {
+    assert payload.mapping == {
         "group": "group",
         "positive": "fracture",
         "sex": "sex",

@@ -14,7 +14,14 @@ from tests.phantoms import pydicom_file
 from vbqcore.errors import VbqInputError
 from vbqcore.imaging.reading import read_slice, slice_from_array
 from vbqcore.imaging.slices import Protocol, Slice, SliceSource, StoredPixels
-from vbqcore.imaging.windowing import display_window, robust_window, to_preview
+from vbqcore.imaging.windowing import (
+    WINDOW_PRESETS,
+    display_window,
+    full_range_window,
+    preset_window,
+    robust_window,
+    to_preview,
+)
 
 
 def test_header_window_is_used() -> None:
@@ -177,3 +184,22 @@ def test_robust_window_percentiles_equal_numpy(pixels: np.ndarray, q: tuple[floa
 def test_robust_window_rejects_bad_percentiles() -> None:
     with pytest.raises(VbqInputError, match=r"percentiles must lie in 0-100, got \(-1\.0, 50\.0\)"):
         robust_window(np.zeros((2, 2)), percentiles=(-1.0, 50.0))
+
+
+def test_preset_windows_by_hand() -> None:
+    # pixels 0..99 (a 10 x 10 ramp): full range 0..99 -> centre 49.5, width 99;
+    # numpy's linear 5th/95th percentiles of 0..99 are 4.95 and 94.05 -> centre 49.5, width 89.1.
+    image = slice_from_array(np.arange(100, dtype=np.float64).reshape(10, 10))
+    assert preset_window(image, "Full range") == (49.5, 99.0)
+    centre, width = preset_window(image, "High contrast")
+    assert centre == pytest.approx(49.5) and width == pytest.approx(89.1)
+    assert preset_window(image, "Custom", custom=(10.0, 20.0)) == (10.0, 20.0)
+    # Custom without a positive width, and an unknown preset, fall back to the automatic window.
+    assert preset_window(image, "Custom", custom=(10.0, 0.0)) == display_window(image)
+    assert preset_window(image, "Auto (DICOM)") == display_window(image)
+    assert WINDOW_PRESETS[0] == "Auto (DICOM)"
+
+
+def test_full_range_of_a_constant_image_has_width_one() -> None:
+    image = slice_from_array(np.full((4, 4), 7.0))
+    assert full_range_window(image) == (7.0, 1.0)

@@ -463,6 +463,15 @@ def test_labelled_rect_goes_to_the_canvas_as_labeled_rect() -> None:
     assert (objects[0]["left"], objects[0]["top"], objects[0]["width"]) == (5, 8, 6)
 
 
+def test_without_label_chips_a_labelled_rect_is_a_plain_rect_with_the_same_pixels() -> None:
+    roi = RectRoi(10.5, 20.25, 30, 40, label="L4")
+    drawing = rois_to_canvas([roi], display_scale=2, label_chips=False)
+    assert drawing["objects"][0]["type"] == "Rect"
+    (back,) = rois_from_canvas(drawing, display_scale=2, image_shape=(100, 100))
+    assert isinstance(back, RectRoi)
+    np.testing.assert_array_equal(roi_mask(back, (100, 100)), roi_mask(roi, (100, 100)))
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 

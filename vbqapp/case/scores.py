@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from vbqapp.case.session import get_case, put_case, seed, widget_key
-from vbqapp.state import CASE_LATEST_RESULT
+from vbqapp.state import set_latest_result
 from vbqcore.anatomy import Level
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import set_options
@@ -128,10 +128,9 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
             column.caption(f"levels {used}")
     for problem in evaluation.problems:
         st.info(problem, icon=":material/edit_note:")
+    set_latest_result(result)
     if result is None:
-        st.session_state.pop(CASE_LATEST_RESULT, None)
         return
-    st.session_state[CASE_LATEST_RESULT] = result.to_dict()
     interpretation = evaluation.interpretation
     plot, text = st.columns([2, 3])
     with plot:

@@ -17,7 +17,7 @@ from vbqapp.case.session import (
     show_notices,
     widget_key,
 )
-from vbqapp.state import CASE_PENDING_COPY
+from vbqapp.state import PendingCopy, get_pending_copy, set_pending_copy
 from vbqcore.anatomy import ROI_LABELS, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import apply_suggestions, copy_rois, delete_rois, set_label
@@ -118,9 +118,9 @@ def _copy(seq: Sequence, targets: tuple[Sequence, ...], *, confirmed: bool = Fal
     case = get_case()
     busy = [t for t in targets if case[t].rois]
     if busy and not confirmed:
-        st.session_state[CASE_PENDING_COPY] = (seq, targets)
+        set_pending_copy(PendingCopy(seq, targets))
         return
-    st.session_state.pop(CASE_PENDING_COPY, None)
+    set_pending_copy(None)
     try:
         update = copy_rois(case, seq, targets)
     except VbqError as err:
@@ -169,21 +169,24 @@ def roi_actions(seq: Sequence) -> None:
         help="Same regions on the other sequences, scaled by pixel spacing; "
         "then check and adjust them there.",
     )
-    pending = st.session_state.get(CASE_PENDING_COPY)
-    if pending and pending[0] is seq:
-        busy = ", ".join(f"{t.value} ({len(case[t].rois)})" for t in pending[1] if case[t].rois)
+    pending = get_pending_copy()
+    if pending is not None and pending.source is seq:
+        busy = ", ".join(
+            f"{t.value} ({len(case[t].rois)})" for t in pending.targets if case[t].rois
+        )
         st.warning(f"Copying replaces the ROIs already drawn on {busy}.")
         yes, no = st.columns(2)
         yes.button(
             "Replace them",
             key=widget_key("copy_yes", seq.value),
             on_click=_copy,
-            args=pending,
+            args=(pending.source, pending.targets),
             kwargs={"confirmed": True},
             type="primary",
         )
         no.button(
             "Cancel",
             key=widget_key("copy_no", seq.value),
-            on_click=lambda: st.session_state.pop(CASE_PENDING_COPY, None),
+            on_click=set_pending_copy,
+            args=(None,),
         )

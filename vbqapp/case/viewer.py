@@ -15,7 +15,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from vbqapp.case.session import (
@@ -31,12 +30,12 @@ from vbqapp.case.session import (
     show_notices,
     widget_key,
 )
-from vbqapp.state import CASE_BACKGROUNDS, CASE_TOOL, CASE_WINDOWS
+from vbqapp.state import CASE_BACKGROUNDS, CASE_TOOL, WindowChoice, get_window, set_window
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import SequenceCase, set_slice, sync_canvas
 from vbqcore.errors import RoiError
 from vbqcore.imaging.slices import Slice
-from vbqcore.imaging.windowing import display_window, robust_window, to_preview
+from vbqcore.imaging.windowing import WINDOW_PRESETS, display_window, preset_window, to_preview
 from vbqcore.roi.annotate import display_size, render_view
 from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
 from vbqcore.roi.shapes import Roi
@@ -50,7 +49,6 @@ logger = logging.getLogger(__name__)
 TOOLS = {"Rectangle": "rect", "Ellipse": "circle", "Polygon": "polygon", "Freehand": "freedraw"}
 #: Display windows. MR SIs carry no physical unit, so there is no CT-style "bone" window: the
 #: presets are the scanner's own window, the full range and a narrow high-contrast one.
-WINDOW_PRESETS = ("Auto (DICOM)", "Full range", "High contrast", "Custom")
 #: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
 #: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
 DISPLAY_LONGEST = 464
@@ -124,10 +122,8 @@ def _mounted_view(seq: Sequence, state: SequenceCase, slice_: Slice) -> CanvasVi
         stroke_width=2,
         stroke=_STROKE,
         fill=_FILL,
+        label_chips=False,  # labels are drawn on the image, not as canvas chips
     )
-    for obj in initial["objects"]:  # labels are drawn on the image, not as canvas chips
-        if obj["type"] == "LabeledRect":
-            obj["type"] = "Rect"
     view = CanvasView(f"case_canvas_{seq.value}_{fresh_number()}", size, slice_.shape, initial)
     set_canvas_view(seq, view)
     return view
@@ -135,35 +131,33 @@ def _mounted_view(seq: Sequence, state: SequenceCase, slice_: Slice) -> CanvasVi
 
 def current_window(seq: Sequence, slice_: Slice) -> tuple[float, float]:
     """(centre, width) of the display window chosen for ``seq``, in SI units."""
-    choice = st.session_state.get(CASE_WINDOWS, {}).get(seq.value, {})
-    preset = choice.get("preset", WINDOW_PRESETS[0])
-    if preset == "Full range":
-        low, high = float(np.min(slice_.pixels)), float(np.max(slice_.pixels))
-        return (low + high) / 2, max(high - low, 1.0)
-    if preset == "High contrast":
-        return robust_window(slice_.pixels, percentiles=(5.0, 95.0))
-    if preset == "Custom" and choice.get("width", 0) > 0:
-        return float(choice["center"]), float(choice["width"])
-    return display_window(slice_)
+    choice = get_window(seq)
+    if choice is None:
+        return display_window(slice_)
+    return preset_window(slice_, choice.preset, custom=choice.custom)
 
 
 def _on_window(seq: Sequence, preset_key: str, center_key: str, width_key: str) -> None:
-    windows = st.session_state.setdefault(CASE_WINDOWS, {})
-    choice = dict(windows.get(seq.value, {}))
-    choice["preset"] = st.session_state.get(preset_key, WINDOW_PRESETS[0])
-    for name, key in (("center", center_key), ("width", width_key)):
-        if key in st.session_state and st.session_state[key] is not None:
-            choice[name] = float(st.session_state[key])
-    windows[seq.value] = choice
+    before = get_window(seq)
+    centre = st.session_state.get(center_key)
+    width = st.session_state.get(width_key)
+    set_window(
+        seq,
+        WindowChoice(
+            preset=str(st.session_state.get(preset_key, WINDOW_PRESETS[0])),
+            center=float(centre) if centre is not None else before.center if before else None,
+            width=float(width) if width is not None else before.width if before else None,
+        ),
+    )
 
 
 def _window_controls(seq: Sequence, slice_: Slice) -> tuple[float, float]:
     auto_c, auto_w = display_window(slice_)
-    choice = st.session_state.get(CASE_WINDOWS, {}).get(seq.value, {})
+    choice = get_window(seq) or WindowChoice(WINDOW_PRESETS[0])
     keys = [widget_key(n, seq.value) for n in ("window", "window_c", "window_w")]
-    seed(keys[0], choice.get("preset", WINDOW_PRESETS[0]))
-    seed(keys[1], float(choice.get("center", auto_c)))
-    seed(keys[2], float(choice.get("width", auto_w)))
+    seed(keys[0], choice.preset)
+    seed(keys[1], float(auto_c if choice.center is None else choice.center))
+    seed(keys[2], float(auto_w if choice.width is None else choice.width))
     st.selectbox("Window", WINDOW_PRESETS, key=keys[0], on_change=_on_window, args=(seq, *keys))
     if st.session_state[keys[0]] == "Custom":
         centre, width = st.columns(2)

@@ -6,13 +6,11 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from vbqapp.cohort import cache
-from vbqapp.state import CASE_LATEST_RESULT
+from vbqapp.state import get_latest_result
 from vbqcore.cohort.table import Cohort
 from vbqcore.vbq import ScoreName
 
@@ -43,8 +41,8 @@ class ViewContext:
 
 def patient_scores() -> dict[str, float]:
     """Scores of the case measured on the Case page this session (``CASE_LATEST_RESULT``)."""
-    latest: Any = st.session_state.get(CASE_LATEST_RESULT)
-    if not isinstance(latest, dict):
+    latest = get_latest_result()
+    if latest is None:
         return {}
     out = {}
     for name in ScoreName:

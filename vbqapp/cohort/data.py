@@ -16,7 +16,8 @@ import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqapp.cohort.mapping import mapping_editor
-from vbqapp.state import COHORT_ACTIVE, COHORT_INCOMING_DATASET, COHORT_LAST_UPLOAD, COHORT_PENDING
+from vbqapp.state import COHORT_ACTIVE, COHORT_LAST_UPLOAD, COHORT_PENDING, take_incoming_dataset
+from vbqcore.cohort.filters import group_counts
 from vbqcore.cohort.table import Cohort, ColumnMapping, default_mapping
 from vbqcore.errors import VbqError
 
@@ -95,13 +96,12 @@ def _frame_token(kind: str, frame: pd.DataFrame) -> str:
 
 def _take_incoming() -> None:
     """A dataset sent by another page (the matching page's matched set) becomes the table."""
-    incoming = st.session_state.pop(COHORT_INCOMING_DATASET, None)
-    if not isinstance(incoming, dict) or not isinstance(incoming.get("frame"), pd.DataFrame):
+    incoming = take_incoming_dataset()
+    if incoming is None:
         return
-    frame = incoming["frame"]
-    name = str(incoming.get("name") or "Table from another page")
-    table = LoadedTable("incoming", _frame_token("incoming", frame), name, frame)
-    preferred = incoming.get("mapping") or _current_mapping()
+    name = incoming.name or "Table from another page"
+    table = LoadedTable("incoming", _frame_token("incoming", incoming.frame), name, incoming.frame)
+    preferred = incoming.mapping or _current_mapping()
     _try_activate(table, dict(preferred) if preferred else None)
 
 
@@ -135,8 +135,8 @@ def _header(active: ActiveData, result: Cohort) -> None:
     if result.synthetic:
         st.badge("Synthetic data, not patients", icon=":material/science:", color="orange")
     scores = ", ".join(s.label for s in result.scores)
-    counts = result.frame["group"].value_counts()
-    sizes = " and ".join(f"{int(counts.get(g, 0))} {g}" for g in result.groups)
+    counts = group_counts(result.frame, result)
+    sizes = " and ".join(f"{n} {g}" for g, n in counts.items())
     st.caption(f"{len(result.frame)} patients ({sizes}) · scores: {scores}")
     if active.table.kind != "demo":
         if st.button("Back to the demo cohort", key="cohort_use_demo", icon=":material/undo:"):

@@ -14,8 +14,8 @@ import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqcore.anatomy import Sex
-from vbqcore.cohort.filters import CohortFilters, DexaFilter, filter_mask
-from vbqcore.cohort.table import AGE, BMI, GROUP, Cohort
+from vbqcore.cohort.filters import CohortFilters, DexaFilter, filter_mask, group_counts
+from vbqcore.cohort.table import AGE, BMI, Cohort
 
 __all__ = ["FILTER_KEYS", "sidebar_filters", "show_counts"]
 
@@ -143,14 +143,12 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
 
 def show_counts(cohort: Cohort, filters: CohortFilters) -> dict[str, int]:
     """Live n per group under the filters, in the sidebar; returns the counts."""
-    mask = filter_mask(cohort, filters)
-    groups = cohort.frame[GROUP].to_numpy()[mask]
-    counts = {g: int(np.count_nonzero(groups == g)) for g in cohort.groups}
-    totals = cohort.frame[GROUP].value_counts()
+    counts = group_counts(cohort.frame.loc[filter_mask(cohort, filters)], cohort)
+    totals = group_counts(cohort.frame, cohort)
     with st.sidebar:
         st.subheader("Patients shown")
         cells = st.columns(len(counts))
         for cell, (group, n) in zip(cells, counts.items(), strict=True):
-            cell.metric(group, n, help=f"of {int(totals.get(group, 0))} in the table")
+            cell.metric(group, n, help=f"of {totals[group]} in the table")
         st.caption(filters.describe())
     return counts

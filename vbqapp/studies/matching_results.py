@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from vbqapp.navigation import PAGES
-from vbqapp.state import COHORT_INCOMING_DATASET
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
+from vbqapp.state import IncomingDataset, send_to_cohort
 from vbqapp.studies.matching_inputs import MatchSettings
 from vbqapp.widgets import png_download
 from vbqcore.plots.flow import flow_figure
@@ -27,8 +26,8 @@ logger = logging.getLogger(__name__)
 COHORT_PAGE = "pages/cohort.py"
 
 
-def cohort_payload(result: MatchResult, settings: MatchSettings, source: str) -> dict[str, Any]:
-    """What the cohort explorer receives (``COHORT_INCOMING_DATASET``): the matched rows (case
+def cohort_payload(result: MatchResult, settings: MatchSettings, source: str) -> IncomingDataset:
+    """What the cohort explorer receives (an ``IncomingDataset``): the matched rows (case
     then control, ``pair_id`` first) and the columns it should use for group, case value, sex
     and age (keys of ``vbqcore.cohort.mapping.ColumnMapping``; it guesses the scores)."""
     mapping = {
@@ -37,11 +36,11 @@ def cohort_payload(result: MatchResult, settings: MatchSettings, source: str) ->
         "sex": settings.sex,
         "age": settings.age,
     }
-    return {
-        "name": f"Matched set from {source} ({result.flow.matched_pairs} pairs)",
-        "frame": result.matched.copy(),
-        "mapping": mapping,
-    }
+    return IncomingDataset(
+        name=f"Matched set from {source} ({result.flow.matched_pairs} pairs)",
+        frame=result.matched.copy(),
+        mapping=mapping,
+    )
 
 
 def show_result(result: MatchResult, settings: MatchSettings, source: str) -> None:
@@ -126,6 +125,6 @@ def _handoff(result: MatchResult, settings: MatchSettings, source: str) -> None:
         icon=":material/open_in_new:",
         disabled=result.flow.matched_pairs == 0,
     ):
-        st.session_state[COHORT_INCOMING_DATASET] = cohort_payload(result, settings, source)
+        send_to_cohort(cohort_payload(result, settings, source))
         logger.info("Matched set (%d pairs) sent to the cohort explorer.", len(result.pairs))
         st.switch_page(COHORT_PAGE)

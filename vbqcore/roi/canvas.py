@@ -326,11 +326,14 @@ def rois_to_canvas(
     stroke_width: float = 2.0,
     stroke: str = "#ff4b4b",
     fill: str = "rgba(255, 75, 75, 0.15)",
+    label_chips: bool = True,
 ) -> dict[str, Any]:
     """Fabric 7 JSON (``{"version", "objects"}``) drawing ``rois`` on the canvas: the inverse of
     ``rois_from_canvas``, for ``st_canvas(initial_drawing=...)``.
 
-    Labelled rectangles become ``LabeledRect`` (the component keeps and shows their label);
+    Labelled rectangles become ``LabeledRect`` (the component keeps and shows their label) unless
+    ``label_chips`` is false (the case viewer draws the labels on the image itself, so its
+    rectangles are plain ``Rect`` and read back as ``RectRoi`` all the same);
     other shapes carry ``label`` too, but Fabric drops it from what the canvas sends back, so keep
     the order. Every object is centred (``originX = originY = "center"``), so the stroke does not
     move it; freehand ROIs become closed ``Path`` objects (which the component turns into
@@ -361,7 +364,7 @@ def rois_to_canvas(
             if isinstance(r, EllipseRoi):
                 base.update(type="Ellipse", rx=r.width / 2, ry=r.height / 2)
             else:
-                base.update(type="LabeledRect" if r.label else "Rect")
+                base.update(type="LabeledRect" if r.label and label_chips else "Rect")
         else:
             pts = np.asarray(r.points)
             (cx, cy), (w, h) = (pts.min(0) + pts.max(0)) / 2, pts.max(0) - pts.min(0)
