@@ -148,7 +148,7 @@ def _valid_rows(values: FloatArray) -> npt.NDArray[np.bool_]:
     defined when both are measured (``compute_vbq`` refuses the whole row otherwise)."""
     present: npt.NDArray[np.bool_] = np.logical_not(np.isnan(values))
     measured = np.asarray(present.any(axis=2), dtype=bool)  # (n, 3)
-    ok = measured.any(axis=1)
+    ok = np.asarray(measured.any(axis=1), dtype=np.bool_)
     ok &= ~(np.nan_to_num(values, nan=0.0) < 0).any(axis=(1, 2))
     csf = values[:, :, -1]
     ok &= ~(measured & ~(csf > 0)).any(axis=1)  # NaN CSF compares False: missing or <= 0

@@ -89,7 +89,7 @@ class StoredPixels:
         """SIs (float64, a new array) of an array of stored values, e.g. ``values``."""
         if self.slope == 1.0 and self.intercept == 0.0:
             return np.array(stored, dtype=np.float64)
-        si = np.multiply(stored, self.slope, dtype=np.float64)
+        si: npt.NDArray[np.float64] = np.multiply(stored, self.slope, dtype=np.float64)
         si += self.intercept
         return si
 

@@ -162,4 +162,5 @@ def to_preview(
     grey = np.multiply(values, np.float32(scale), dtype=np.float32)
     grey += np.float32(offset)
     np.clip(grey, 0.0, 255.0, out=grey)
-    return grey.astype(np.uint8)
+    out: npt.NDArray[np.uint8] = grey.astype(np.uint8)
+    return out

@@ -7,7 +7,7 @@ import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,10 @@ _SOURCE = "logistic regression"
 _Z = float(stats.norm.ppf(0.975))  # Wald 95% interval, as SPSS's "95% C.I. for EXP(B)"
 
 
+@overload
+def json_safe(value: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def json_safe(value: Any) -> Any: ...
 def json_safe(value: Any) -> Any:
     """``value`` with every NaN or infinite float (an OR beyond 1e308) replaced by None."""
     if isinstance(value, float):
