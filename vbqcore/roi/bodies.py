@@ -2,11 +2,11 @@
 
 The body is grown from the seed (``vbqcore.roi.regions.grow_region``): marrow signal bounded by
 the dark cortical rim and endplates. Marrow is patchy, so the grown region is ragged; its convex
-hull stands for the body. The smallest rotated rectangle around the hull gives the body's
-centre, endplate direction, depth and height, so tilted and lordotic bodies get a rotated ROI.
-The ROI is that rectangle shrunk by ``MARGIN_FRACTION`` of each side at each end: the central
-medullary part of the body, clear of the endplates and the cortex, as the readers of Huang et
-al. (Global Spine J 2026;16(1):162-170, Figure 2) placed their ROIs.
+hull stands for the body. Its upper and lower edges are the endplates and give the body's tilt,
+so tilted and lordotic bodies get a rotated ROI. The ROI is the largest rectangle aligned with
+the endplates, centred on the body, inside the hull shrunk by ``MARGIN_FRACTION`` of the body's
+smaller side: the central medullary part of the body, clear of the endplates and the cortex, as
+the readers of Huang et al. (Global Spine J 2026;16(1):162-170, Figure 2) placed their ROIs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import ndimage
 from skimage import morphology
 
 from vbqcore.errors import RoiError
@@ -29,6 +30,7 @@ __all__ = [
     "search_half_window",
     "find_body",
     "inscribed_rect",
+    "endplate_fit",
 ]
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,12 @@ BODY_MAX_MM = 60.0
 #: Without a pixel spacing (screenshots), the largest body extent as a fraction of the slice:
 #: a lumbar sagittal field of view shows at least five bodies, so one is under a fifth of it.
 BODY_MAX_FRACTION = 0.22
+#: Share of the body's depth, at its posterior side, kept out of the ROI: the basivertebral
+#: venous plexus enters there and is bright on T2 and STIR; the paper's readers excluded the
+#: "venous plexus" from their ROIs (Huang et al. 2026, "Measuring VBQ Scores").
+BASIVERTEBRAL_FRACTION = 0.2
+#: Radius (px) of the opening that cuts the grown body's thin bridges into neighbours.
+OPEN_RADIUS = 2
 #: A region smaller than this (px) is noise, not a body.
 MIN_BODY_PIXELS = 40
 #: Endplates of lumbar bodies tilt at most this much (degrees) from horizontal on a sagittal
@@ -55,7 +63,7 @@ class BodyFit:
 
     ``center`` is ``(x, y)`` in image pixels; ``angle`` (degrees, clockwise on screen) is the
     direction of the endplates; ``width`` (along the endplates, AP) and ``height`` (along the
-    spine) are the body's extents in px (its smallest rotated bounding box). ``roi`` is the
+    spine) are the body's extents in px (``endplate_fit``). ``roi`` is the
     suggested ROI; ``inside`` the share of its pixels inside the body (the grown region's hull).
     """
 
@@ -89,29 +97,43 @@ def search_half_window(
     return max(int(extent_mm / row_mm), 12), max(int(extent_mm / col_mm), 12)
 
 
-def min_area_rect(
-    xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> tuple[float, float, float, float, float]:
-    """Centre, angle (degrees) and width/height of the smallest rotated box around the points.
+def endplate_fit(body: npt.NDArray[np.bool_]) -> tuple[float, float, float]:
+    """Endplate angle (degrees, clockwise on screen), depth and height (px) of a body mask.
 
-    Angles within ``MAX_TILT_DEG`` of horizontal are tried in 0.5 degree steps (the box's
-    ``width`` side is the one closer to horizontal, the endplate direction); unlike second
-    moments, this stays well defined for a body as deep as it is tall.
+    The upper and lower edges of the mask over its central 60 % of columns are the endplates;
+    the angle is that of the mean of the two least-squares slopes, clipped to ``MAX_TILT_DEG``.
+    The height is the median endplate-to-endplate distance along the spine axis, the depth the
+    median extent along the endplates over the central rows.
     """
-    best = (float(xs.mean()), float(ys.mean()), 0.0, math.inf, math.inf)
-    for angle in np.arange(-MAX_TILT_DEG, MAX_TILT_DEG + 0.25, 0.5):
-        t = math.radians(float(angle))
-        u = xs * math.cos(t) + ys * math.sin(t)  # along the endplates
-        v = -xs * math.sin(t) + ys * math.cos(t)  # along the spine
-        # Pixel centres span (n - 1) px; the pixels themselves one more.
-        w = float(u.max() - u.min()) + 1.0
-        h = float(v.max() - v.min()) + 1.0
-        if w * h < best[3] * best[4] - 1e-9:
-            uc, vc = (u.max() + u.min()) / 2, (v.max() + v.min()) / 2
-            cx = uc * math.cos(t) - vc * math.sin(t)
-            cy = uc * math.sin(t) + vc * math.cos(t)
-            best = (float(cx), float(cy), float(angle), w, h)
-    return best
+    rows = np.nonzero(body.any(axis=1))[0]
+    cols = np.nonzero(body.any(axis=0))[0]
+    c0, c1 = int(cols.min()), int(cols.max())
+    span = c1 - c0 + 1
+    central = np.arange(c0 + int(0.2 * span), c0 + int(0.8 * span) + 1)
+    central = central[body[:, central].any(axis=0)] if len(central) else cols
+    top = np.array([np.nonzero(body[:, c])[0].min() for c in central], dtype=float)
+    bottom = np.array([np.nonzero(body[:, c])[0].max() for c in central], dtype=float)
+    if len(central) >= 3:
+        slope = (np.polyfit(central, top, 1)[0] + np.polyfit(central, bottom, 1)[0]) / 2
+    else:
+        slope = 0.0
+    angle = float(np.clip(math.degrees(math.atan(slope)), -MAX_TILT_DEG, MAX_TILT_DEG))
+    height = float(np.median(bottom - top) + 1.0) * math.cos(math.radians(angle))
+    r0, r1 = int(rows.min()), int(rows.max())
+    mid = np.arange(r0 + int(0.3 * (r1 - r0)), r0 + int(0.7 * (r1 - r0)) + 1)
+    depth = float(np.median(body[mid].sum(axis=1))) if len(mid) else float(span)
+    return angle, depth * math.cos(math.radians(angle)), height
+
+
+def _anterior_of(
+    mask: npt.NDArray[np.bool_], angle: float, posterior: int, keep: float
+) -> npt.NDArray[np.bool_]:
+    """Pixels in the anterior ``keep`` share of ``mask``'s extent along the endplates."""
+    t = math.radians(angle)
+    rr, cc = np.indices(mask.shape)
+    u = posterior * ((cc + 0.5) * math.cos(t) + (rr + 0.5) * math.sin(t))
+    lo, hi = float(u[mask].min()), float(u[mask].max())
+    return np.asarray(u <= lo + keep * (hi - lo), dtype=bool)
 
 
 def inscribed_rect(
@@ -165,6 +187,7 @@ def find_body(
     spacing_mm: tuple[float, float] | None = None,
     label: str | None = None,
     gradient: npt.NDArray[np.float64] | None = None,
+    posterior: int = 1,
 ) -> BodyFit:
     """The vertebral body around ``seed`` (row, col) and an ROI in its central part.
 
@@ -180,6 +203,8 @@ def find_body(
         Label for the ROI (``L1`` ...).
     gradient : ndarray, optional
         Sobel gradient of ``image`` (computed when not given; pass it when finding many).
+    posterior : {1, -1}
+        +1 when the spinal canal lies at larger x than the body (the usual display).
 
     Raises
     ------
@@ -193,24 +218,29 @@ def find_body(
         window=half,
         min_area=MIN_BODY_PIXELS,
         max_area=int(0.8 * (2 * half[0]) * (2 * half[1]) * 0.5),
-        open_radius=2,
+        open_radius=OPEN_RADIUS,
         gradient=gradient,
     )
     hull = morphology.convex_hull_image(region.mask)
-    rr, cc = np.nonzero(hull)
-    xs = cc + region.cols.start + 0.5
-    ys = rr + region.rows.start + 0.5
-    cx, cy, angle, width, height = min_area_rect(xs, ys)
-    roi = RectRoi(
-        cx - width * (0.5 - MARGIN_FRACTION),
-        cy - height * (0.5 - MARGIN_FRACTION),
-        width * (1 - 2 * MARGIN_FRACTION),
-        height * (1 - 2 * MARGIN_FRACTION),
-        angle=round(angle, 1),
-        label=label,
-    )
     full = np.zeros(image.shape, dtype=bool)
     full[region.rows, region.cols] = hull
+    rr, cc = np.nonzero(full)
+    cx, cy = float(cc.mean()) + 0.5, float(rr.mean()) + 0.5
+    angle, width, height = endplate_fit(full)
+    margin = max(int(round(MARGIN_FRACTION * min(width, height))), 2)
+    core = ndimage.binary_erosion(full, iterations=margin)
+    if core.any():
+        core &= _anterior_of(core, angle, posterior, 1.0 - BASIVERTEBRAL_FRACTION)
+        rr, cc = np.nonzero(core)
+        if len(rr):
+            cx, cy = float(cc.mean()) + 0.5, float(rr.mean()) + 0.5
+    roi = inscribed_rect(core, (cx, cy), round(angle, 1), label=label) if core.any() else None
+    if roi is None:
+        raise RoiError(
+            f"The region found around row {seed[0]}, column {seed[1]} is too small for an ROI "
+            f"clear of its rim ({width:.0f} x {height:.0f} px). Click nearer the middle of the "
+            "body, or zoom in and draw the ROI by hand."
+        )
     inside = float(full[roi_mask(roi, image.shape)].mean())
     return BodyFit(
         region=region,

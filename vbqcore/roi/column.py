@@ -52,6 +52,7 @@ def next_body(
     spacing_mm: tuple[float, float] | None = None,
     label: str | None = None,
     gradient: npt.NDArray[np.float64] | None = None,
+    posterior: int = 1,
 ) -> BodyFit:
     """The body above (``cranial``) or below ``body`` along the spine.
 
@@ -84,22 +85,36 @@ def next_body(
             f"No disc and next body found {where}: the signal along the spine does not change "
             "enough. Click that body yourself."
         )
-    d_seed = float(distances[back[0]]) + 0.45 * body.height
-    x = body.center[0] + d_seed * direction[0]
-    y = body.center[1] + d_seed * direction[1]
-    seed = (int(math.floor(y)), int(math.floor(x)))
-    if not (0 <= seed[0] < image.shape[0] and 0 <= seed[1] < image.shape[1]):
-        raise RoiError(f"The next body {where} lies outside the image.")
-    found = find_body(image, seed, spacing_mm=spacing_mm, label=label, gradient=gradient)
-    gap = math.hypot(found.center[0] - body.center[0], found.center[1] - body.center[1])
-    size = found.height / body.height
-    if not (0.6 * body.height <= gap <= 2.5 * body.height) or not 0.5 <= size <= 2.0:
+    # Seeds across the expected next body; keep the plausible neighbour with the largest body.
+    candidates: list[BodyFit] = []
+    for fraction in (0.3, 0.45, 0.6, 0.75):
+        d_seed = float(distances[back[0]]) + fraction * body.height
+        x = body.center[0] + d_seed * direction[0]
+        y = body.center[1] + d_seed * direction[1]
+        seed = (int(math.floor(y)), int(math.floor(x)))
+        if not (0 <= seed[0] < image.shape[0] and 0 <= seed[1] < image.shape[1]):
+            continue
+        try:
+            found = find_body(
+                image,
+                seed,
+                spacing_mm=spacing_mm,
+                label=label,
+                gradient=gradient,
+                posterior=posterior,
+            )
+        except RoiError:
+            continue
+        gap = math.hypot(found.center[0] - body.center[0], found.center[1] - body.center[1])
+        size = found.height / body.height
+        if 0.6 * body.height <= gap <= 2.5 * body.height and 0.6 <= size <= 1.7:
+            candidates.append(found)
+    if not candidates:
         raise RoiError(
-            f"The region found {where} (centre {found.center[0]:.0f}, {found.center[1]:.0f}; "
-            f"height {found.height:.0f} px) does not look like the next vertebral body. Click it "
-            "yourself."
+            f"No region {where} looks like the next vertebral body (a body of similar height "
+            "one disc away). Click it yourself."
         )
-    return found
+    return max(candidates, key=lambda fit: fit.region.area)
 
 
 def csf_behind(

@@ -209,7 +209,14 @@ def suggest_rois(
             fit_csf = find_csf(g, where, spacing_mm=spacing, gradient=grad)
             found[CSF] = _csf_suggestion(fit_csf, image, seed)
         else:
-            fit = find_body(g, where, spacing_mm=spacing, label=seed.label, gradient=grad)
+            fit = find_body(
+                g,
+                where,
+                spacing_mm=spacing,
+                label=seed.label,
+                gradient=grad,
+                posterior=posterior,
+            )
             fits[seed.label] = fit
             found[seed.label] = _body_suggestion(fit, image, seed)
     if follow and fits:
@@ -248,6 +255,7 @@ def _follow(
                     spacing_mm=image.pixel_spacing_mm,
                     label=label,
                     gradient=grad,
+                    posterior=posterior,
                 )
             except RoiError as err:
                 problems.append(f"{label} not proposed: {err}")
