@@ -130,8 +130,8 @@ def _anterior_of(
 ) -> npt.NDArray[np.bool_]:
     """Pixels in the anterior ``keep`` share of ``mask``'s extent along the endplates."""
     t = math.radians(angle)
-    rr, cc = np.indices(mask.shape)
-    u = posterior * ((cc + 0.5) * math.cos(t) + (rr + 0.5) * math.sin(t))
+    rr, cc = np.indices(mask.shape, dtype=float)
+    u: npt.NDArray[np.float64] = posterior * ((cc + 0.5) * math.cos(t) + (rr + 0.5) * math.sin(t))
     lo, hi = float(u[mask].min()), float(u[mask].max())
     return np.asarray(u <= lo + keep * (hi - lo), dtype=bool)
 
