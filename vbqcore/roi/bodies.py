@@ -31,6 +31,7 @@ __all__ = [
     "find_body",
     "inscribed_rect",
     "endplate_fit",
+    "find_body_at_click",
 ]
 
 logger = logging.getLogger(__name__)
@@ -251,3 +252,53 @@ def find_body(
         roi=roi,
         inside=inside,
     )
+
+
+def find_body_at_click(
+    image: npt.NDArray[np.float64],
+    click: tuple[int, int],
+    *,
+    spacing_mm: tuple[float, float] | None = None,
+    label: str | None = None,
+    gradient: npt.NDArray[np.float64] | None = None,
+    posterior: int = 1,
+) -> BodyFit:
+    """``find_body`` from the click and four probes around it; the largest body holding the click.
+
+    Patchy marrow can stop the fill from one pixel in a sub-region of the body; probes a few
+    pixels away (5 % of the search window) start in other patches, and the largest body found
+    whose outline still contains the click is the body the reader meant.
+    """
+    half = search_half_window(image.shape, spacing_mm, extent_mm=BODY_MAX_MM)
+    step = max(3, int(0.05 * min(half)))
+    fits: list[BodyFit] = []
+    first_error: RoiError | None = None
+    for dr, dc in ((0, 0), (-step, 0), (step, 0), (0, -step), (0, step)):
+        probe = (click[0] + dr, click[1] + dc)
+        if not (0 <= probe[0] < image.shape[0] and 0 <= probe[1] < image.shape[1]):
+            continue
+        try:
+            fit = find_body(
+                image,
+                probe,
+                spacing_mm=spacing_mm,
+                label=label,
+                gradient=gradient,
+                posterior=posterior,
+            )
+        except RoiError as err:
+            first_error = first_error or err
+            continue
+        rows, cols = fit.region.rows, fit.region.cols
+        r, c = click[0] - rows.start, click[1] - cols.start
+        hull = morphology.convex_hull_image(fit.region.mask)
+        if 0 <= r < hull.shape[0] and 0 <= c < hull.shape[1] and hull[r, c]:
+            fits.append(fit)
+    if not fits:
+        if first_error is not None:
+            raise first_error
+        raise RoiError(
+            f"No vertebral body found around row {click[0]}, column {click[1]}; click nearer "
+            "the middle of the body, or draw the ROI by hand."
+        )
+    return max(fits, key=lambda fit: fit.region.area)

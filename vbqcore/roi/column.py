@@ -129,7 +129,8 @@ def csf_behind(
 
     Samples lines parallel to the spine behind the body's posterior wall, up to 0.8 body
     depths away, and seeds the CSF finder where such a line is most uniform and most unlike
-    marrow (bright on T2 and STIR, dark on T1): the sac is the long homogeneous tube there.
+    marrow (bright on T2 and STIR, dark on T1): the sac is the widest band of lines that are
+    uniform along the spine and at least half as unlike marrow as the most unlike line.
     """
     if posterior not in (1, -1):
         raise RoiError(f"posterior must be +1 or -1, got {posterior!r}.")
@@ -138,17 +139,24 @@ def csf_behind(
     ax, ay = body.axis
     along = np.linspace(-0.3 * body.height, 0.3 * body.height, 13)
     reference = float(np.median(_profile(image, body.center, out, (ax, ay), np.zeros(1), 3.0)))
-    best: tuple[float, float] | None = None
-    for d in np.arange(0.5 * body.width + 2.0, 1.3 * body.width, 1.0):
+    offsets = np.arange(0.5 * body.width + 2.0, 1.3 * body.width, 1.0)
+    if len(offsets) == 0:
+        raise RoiError("No room behind the body to look for the CSF.")
+    contrast = np.empty(len(offsets))
+    spread = np.empty(len(offsets))
+    for k, d in enumerate(offsets):
         px = body.center[0] + d * out[0]
         py = body.center[1] + d * out[1]
         line = _profile(image, (px, py), (ax, ay), out, along, 0.0)
-        score = abs(float(line.mean()) - reference) - 2.0 * float(line.std())
-        if best is None or score > best[0]:
-            best = (score, float(d))
-    if best is None:
-        raise RoiError("No room behind the body to look for the CSF.")
-    d = best[1]
+        contrast[k] = abs(float(line.mean()) - reference)
+        spread[k] = float(line.std())
+    # The sac is the widest run of uniform lines clearly unlike marrow, not a thin dark wall.
+    good = (contrast >= 0.5 * contrast.max()) & (spread <= 0.5 * contrast)
+    labels, n = ndimage.label(good)
+    if n == 0:
+        raise RoiError("No CSF-like band found behind the body; click the CSF yourself.")
+    widest = max(range(1, n + 1), key=lambda k: int((labels == k).sum()))
+    d = float(np.median(offsets[labels == widest]))
     seed = (
         int(math.floor(body.center[1] + d * out[1])),
         int(math.floor(body.center[0] + d * out[0])),

@@ -126,7 +126,7 @@ def grow_region(
     patch = sub[max(local[0] - 2, 0) : local[0] + 3, max(local[1] - 2, 0) : local[1] + 3]
     work = sub.copy()
     work[local] = float(np.median(patch))
-    best: tuple[float, npt.NDArray[np.bool_], float] | None = None
+    tried: list[tuple[float, npt.NDArray[np.bool_], float]] = []
     for tol in TOLERANCES:
         mask = segmentation.flood(work, local, tolerance=tol)
         area = int(mask.sum())
@@ -143,15 +143,14 @@ def grow_region(
             if not ring.any():
                 continue
         contrast = float(grad[ring].mean())
-        if best is None or contrast > best[0]:
-            best = (contrast, mask, tol)
-    if best is None:
+        tried.append((contrast, mask, tol))
+    if not tried:
         raise RoiError(
             f"No structure found around the seed at row {r0}, column {c0}: the signal there does "
             "not form a region of plausible size with a clear outline. Click nearer the middle "
             "of the vertebral body (or of the CSF), or draw the ROI by hand."
         )
-    contrast, mask, tol = best
+    contrast, mask, tol = max(tried, key=lambda t: t[0])
     if open_radius > 0:
         opened = ndimage.binary_opening(mask, structure=morphology.disk(open_radius))
         if opened[local]:

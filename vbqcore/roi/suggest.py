@@ -23,7 +23,7 @@ from skimage import filters
 from vbqcore.anatomy import CSF, ROI_LABELS, Level
 from vbqcore.errors import RoiError
 from vbqcore.imaging.slices import Slice
-from vbqcore.roi.bodies import BodyFit, find_body
+from vbqcore.roi.bodies import BodyFit, find_body_at_click
 from vbqcore.roi.column import csf_behind, next_body
 from vbqcore.roi.csf import MIN_CSF_PIXELS, CsfFit, find_csf
 from vbqcore.roi.regions import normalise
@@ -209,7 +209,7 @@ def suggest_rois(
             fit_csf = find_csf(g, where, spacing_mm=spacing, gradient=grad)
             found[CSF] = _csf_suggestion(fit_csf, image, seed)
         else:
-            fit = find_body(
+            fit = find_body_at_click(
                 g,
                 where,
                 spacing_mm=spacing,
