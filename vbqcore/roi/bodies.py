@@ -144,12 +144,14 @@ def inscribed_rect(
     *,
     label: str | None = None,
     aspect: float | None = None,
+    height_first: bool = False,
 ) -> RectRoi | None:
     """Largest rectangle centred at ``center`` with rotation ``angle`` inside ``mask``.
 
     Grows the half-width and half-height one pixel at a time (each while the rectangle's pixels
-    all stay inside ``mask``); with ``aspect`` (width / height) the two grow together. Returns
-    ``None`` when not even a 3 x 3 px rectangle fits.
+    all stay inside ``mask``); with ``aspect`` (width / height) the two grow together; with
+    ``height_first`` the height grows as far as it can before the width (a strip along a tube).
+    Returns ``None`` when not even a 3 x 3 px rectangle fits.
     """
     cx, cy = center
 
@@ -166,6 +168,9 @@ def inscribed_rect(
     if not fits(hw, hh):
         return None
     grow_w = grow_h = True
+    if height_first:
+        while fits(hw, hh + 1.0):
+            hh += 1.0
     while grow_w or grow_h:
         if aspect is not None:
             if fits(hw + aspect, hh + 1.0):

@@ -35,6 +35,8 @@ CSF_HALF_HEIGHT_FRACTION = 0.03
 SAC_MAX_MM = 30.0
 #: The same without a pixel spacing, as a fraction of the larger image side.
 SAC_MAX_FRACTION = 0.08
+#: Margin kept between the CSF strip and each side of the sac, as a share of the sac's width.
+WALL_MARGIN = 0.15
 #: Fewer CSF pixels than this make a noisy reference (the issue's "too small" threshold).
 MIN_CSF_PIXELS = 20
 
@@ -116,12 +118,14 @@ def find_csf(
     # Centre line x = a + b * y; the strip's long side follows it (angle clockwise on screen).
     slope = float(np.polyfit(rows + 0.5, centres, 1)[0]) if len(rows) >= 3 else 0.0
     angle = round(-math.degrees(math.atan(slope)), 1)
-    core = ndimage.binary_erosion(sac, iterations=1) if widths.mean() >= 5 else sac
+    # Off the dura and canal walls: a margin of WALL_MARGIN of the sac's width on each side.
+    margin = int(round(WALL_MARGIN * float(widths.mean())))
+    core = ndimage.binary_erosion(sac, iterations=margin) if margin >= 1 else sac
     if not core.any():
         core = sac
     centre_row = min(max(seed[0], int(rows.min())), int(rows.max()))
     centre_x = float(np.interp(centre_row + 0.5, rows + 0.5, centres))
-    roi = inscribed_rect(core, (centre_x, centre_row + 0.5), angle, label=label)
+    roi = inscribed_rect(core, (centre_x, centre_row + 0.5), angle, label=label, height_first=True)
     if roi is None or int(roi_mask(roi, image.shape).sum()) < MIN_CSF_PIXELS:
         raise RoiError(
             f"The CSF found around row {seed[0]}, column {seed[1]} is too narrow for an ROI of "

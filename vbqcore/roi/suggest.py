@@ -157,9 +157,13 @@ def _csf_suggestion(fit: CsfFit, image: Slice, seed: Seed | None) -> Suggestion:
 
 
 def _confidence(inside: float, contrast: float, cv: float) -> float:
-    """Product of: ROI inside the structure, outline clarity, and signal homogeneity."""
+    """Product of: ROI inside the structure, outline clarity, and signal homogeneity.
+
+    Homogeneity is 1 up to ``MAX_CV``; a heterogeneous ROI (flagged) gets at most 0.6, falling
+    to 0 at twice ``MAX_CV`` above it.
+    """
     clarity = min(1.0, contrast / CLEAR_EDGE)
-    homogeneity = 1.0 if cv <= MAX_CV else max(0.0, 1.0 - (cv - MAX_CV) / MAX_CV)
+    homogeneity = 1.0 if cv <= MAX_CV else max(0.0, 0.6 * (1.0 - (cv - MAX_CV) / (2 * MAX_CV)))
     if cv != cv:  # NaN: a one-pixel ROI
         homogeneity = 0.0
     return float(max(0.0, min(1.0, inside)) * clarity * homogeneity)
