@@ -227,9 +227,13 @@ def find_body(
         open_radius=OPEN_RADIUS,
         gradient=gradient,
     )
-    hull = morphology.convex_hull_image(region.mask)
-    full = np.zeros(image.shape, dtype=bool)
-    full[region.rows, region.cols] = hull
+    # Work in a crop around the body (2 px of padding): the masks stay small.
+    hull_window = morphology.convex_hull_image(region.mask)
+    rows_in, cols_in = np.nonzero(hull_window)
+    r0 = region.rows.start + int(rows_in.min()) - 2
+    c0 = region.cols.start + int(cols_in.min()) - 2
+    full = np.zeros((int(np.ptp(rows_in)) + 5, int(np.ptp(cols_in)) + 5), dtype=bool)
+    full[rows_in - rows_in.min() + 2, cols_in - cols_in.min() + 2] = True
     rr, cc = np.nonzero(full)
     cx, cy = float(cc.mean()) + 0.5, float(rr.mean()) + 0.5
     angle, width, height = endplate_fit(full)
@@ -240,14 +244,18 @@ def find_body(
         rr, cc = np.nonzero(core)
         if len(rr):
             cx, cy = float(cc.mean()) + 0.5, float(rr.mean()) + 0.5
-    roi = inscribed_rect(core, (cx, cy), round(angle, 1), label=label) if core.any() else None
-    if roi is None:
+    local = inscribed_rect(core, (cx, cy), round(angle, 1), label=label) if core.any() else None
+    if local is None:
         raise RoiError(
             f"The region found around row {seed[0]}, column {seed[1]} is too small for an ROI "
             f"clear of its rim ({width:.0f} x {height:.0f} px). Click nearer the middle of the "
             "body, or zoom in and draw the ROI by hand."
         )
-    inside = float(full[roi_mask(roi, image.shape)].mean())
+    inside = float(full[roi_mask(local, full.shape)].mean())
+    roi = RectRoi(
+        local.x + c0, local.y + r0, local.width, local.height, angle=local.angle, label=label
+    )
+    cx, cy = cx + c0, cy + r0
     return BodyFit(
         region=region,
         center=(cx, cy),

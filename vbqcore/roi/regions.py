@@ -1,13 +1,13 @@
 """Grow a region of similar signal from one seed pixel, outlined by the strongest edge around it.
 
 The one-click ROI engine (``vbqcore.roi.bodies``, ``vbqcore.roi.csf``) starts here: flood fills
-(``skimage.segmentation.flood``) of a lightly smoothed, percentile-normalised copy of the slice at
-increasing tolerances. A vertebral body or the thecal sac is bounded by a signal step (the dark
-cortical rim and endplates, the dark dura and ligaments); the fill whose outline lies on the
-strongest edge is kept (peripheral contrast, Hojjatoleslami & Kittler 1998), and a fill that
-reaches the edge of the search window or an implausible size has leaked. This is the seeded
-region growing of semi-automatic tools such as 3D Slicer's "Grow from seeds", in a simple,
-deterministic form.
+(the connected pixels within a tolerance of the seed's value) of a lightly smoothed,
+percentile-normalised copy of the slice at increasing tolerances. A vertebral body or the
+thecal sac is bounded by a signal step (the dark cortical rim and endplates, the dark dura and
+ligaments); the fill whose outline lies on the strongest edge is kept (peripheral contrast,
+Hojjatoleslami & Kittler 1998), and a fill that reaches the edge of the search window or an
+implausible size has leaked. This is the seeded region growing of semi-automatic tools such as
+3D Slicer's "Grow from seeds", in a simple, deterministic form.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
-from skimage import filters, morphology, segmentation
+from skimage import filters, morphology
 
 from vbqcore.errors import RoiError
 
-__all__ = ["GrownRegion", "normalise", "grow_region"]
+__all__ = ["GrownRegion", "normalise", "grow_region", "fill_levels", "TOLERANCES"]
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +127,9 @@ def grow_region(
     work = sub.copy()
     work[local] = float(np.median(patch))
     tried: list[tuple[float, npt.NDArray[np.bool_], float]] = []
+    reach = fill_levels(work, local)
     for tol in TOLERANCES:
-        mask = segmentation.flood(work, local, tolerance=tol)
+        mask = reach <= tol
         area = int(mask.sum())
         edge = bool(mask[:, 0].any() or mask[:, -1].any())
         if not open_ended:
@@ -137,12 +138,23 @@ def grow_region(
             break
         if area < min_area:
             continue
-        ring = ndimage.binary_dilation(mask) & ~mask
-        if open_ended:
-            ring[[0, -1]] = False
+        # The ring just outside the fill, computed on the fill's bounding box (+1 px).
+        rows_in = np.flatnonzero(mask.any(axis=1))
+        cols_in = np.flatnonzero(mask.any(axis=0))
+        box = (
+            slice(max(int(rows_in[0]) - 1, 0), int(rows_in[-1]) + 2),
+            slice(max(int(cols_in[0]) - 1, 0), int(cols_in[-1]) + 2),
+        )
+        inner = mask[box]
+        ring = ndimage.binary_dilation(inner) & ~inner
+        if open_ended:  # no ring along the window's top and bottom edges
+            if rows_in[0] == 0:
+                ring[0] = False
+            if rows_in[-1] == mask.shape[0] - 1:
+                ring[-1] = False
             if not ring.any():
                 continue
-        contrast = float(grad[ring].mean())
+        contrast = float(grad[box][ring].mean())
         tried.append((contrast, mask, tol))
     if not tried:
         raise RoiError(
@@ -164,6 +176,26 @@ def grow_region(
         cols=cols,
         tolerance=tol,
         contrast=contrast,
+    )
+
+
+def fill_levels(image: npt.NDArray[np.float64], seed: tuple[int, int]) -> npt.NDArray[np.float64]:
+    """The tolerance at which each pixel joins the flood fill from ``seed`` (row, col).
+
+    A fill at tolerance t is the 4-connected component of ``|I - I(seed)| <= t`` holding the
+    seed (``skimage.segmentation.flood(image, seed, tolerance=t, connectivity=1)``). All of them
+    at once: the grayscale reconstruction by erosion, under the deviation map, of a marker that
+    is the seed's deviation (0) there and the largest deviation elsewhere gives each pixel the
+    smallest, over paths from the seed, of the largest deviation met on the path (Vincent, IEEE
+    Trans Image Process 1993;2(2):176-201); so ``fill(t) = fill_levels(...) <= t``.
+    """
+    deviation = np.abs(image - image[seed])
+    marker = np.full_like(deviation, float(deviation.max()))
+    marker[seed] = deviation[seed]
+    footprint = ndimage.generate_binary_structure(2, 1)
+    return np.asarray(
+        morphology.reconstruction(marker, deviation, method="erosion", footprint=footprint),
+        dtype=float,
     )
 
 
