@@ -2,9 +2,9 @@
 
 Issue 14's bar: suggested ROIs lie inside the intended body or the CSF (>= 90 % of their
 pixels), are not tiny, and give a VBQ within 5 % of the reader's. ``benchmarks/bench_suggest.py``
-prints the errors: 0.1-0.6 % on the second image, 4.6 % (a seed per label) and 5.1 % (one click,
-followed) on the first, where the suggested body ROIs read 1-6 % brighter than the reader's
-more anterior boxes. The tests hold the coverage bar and a VBQ error under 6 %.
+prints the errors: -0.3 % (a seed per label) and -0.8 % (one click in L3, followed) on the
+second image, +2.6 % and +3.4 % on the first, where the suggested body ROIs read brighter than
+the reader's more anterior boxes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def test_one_seed_per_label_lands_inside_each_structure(case: RealCase) -> None:
         body_area = int(roi_mask(case.outlines[s.roi.label or ""], case.image.shape).sum())
         # Not tiny: at least 20 CSF pixels, at least a fifth of the body's area.
         assert n >= (20 if s.roi.label == "CSF" else 0.2 * body_area), s.roi.label
-    assert abs(vbq_error(case, suggestions)) < 0.06
+    assert abs(vbq_error(case, suggestions)) < 0.05
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -39,7 +39,7 @@ def test_one_click_in_l3_follows_the_column_to_l1_l4_and_the_csf(case: RealCase)
     for s in suggestions:
         assert coverage(case, s) >= 0.9, s.roi.label
     assert [s.seed is None for s in suggestions] == [True, True, False, True, True]
-    assert abs(vbq_error(case, suggestions)) < 0.06
+    assert abs(vbq_error(case, suggestions)) < 0.05
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

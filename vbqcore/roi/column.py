@@ -19,7 +19,7 @@ import numpy.typing as npt
 from scipy import ndimage
 
 from vbqcore.errors import RoiError
-from vbqcore.roi.bodies import BodyFit, find_body
+from vbqcore.roi.bodies import BodyFit, find_body, find_body_at_click
 from vbqcore.roi.csf import CsfFit, find_csf
 
 __all__ = ["next_body", "csf_behind"]
@@ -107,14 +107,30 @@ def next_body(
             continue
         gap = math.hypot(found.center[0] - body.center[0], found.center[1] - body.center[1])
         size = found.height / body.height
-        if 0.6 * body.height <= gap <= 2.5 * body.height and 0.6 <= size <= 1.7:
+        if 0.6 * body.height <= gap <= 2.5 * body.height and 0.6 <= size <= 1.35:
             candidates.append(found)
     if not candidates:
         raise RoiError(
             f"No region {where} looks like the next vertebral body (a body of similar height "
             "one disc away). Click it yourself."
         )
-    return max(candidates, key=lambda fit: fit.region.area)
+    best = max(candidates, key=lambda fit: fit.region.area)
+    # Complete it: probes around its centre reach marrow patches the first fill missed.
+    centre = (int(math.floor(best.center[1])), int(math.floor(best.center[0])))
+    try:
+        whole = find_body_at_click(
+            image,
+            centre,
+            spacing_mm=spacing_mm,
+            label=label,
+            gradient=gradient,
+            posterior=posterior,
+        )
+    except RoiError:
+        return best
+    moved = math.hypot(whole.center[0] - best.center[0], whole.center[1] - best.center[1])
+    plausible = 0.6 <= whole.height / body.height <= 1.35 and moved <= 0.35 * body.height
+    return whole if plausible and whole.region.area >= best.region.area else best
 
 
 def csf_behind(
