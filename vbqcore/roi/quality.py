@@ -129,7 +129,8 @@ def intensity_step(pixels: npt.NDArray[np.float64], roi: Roi) -> float:
 
     The ROI's pixels are ordered by their position along the height axis; for each split between
     two positions that leaves at least a fifth of them on each side, take
-    ``|mean(before) - mean(after)|``; the largest, divided by the ROI's mean. NaN for fewer than 10 pixels or a non-positive mean.
+    ``|mean(before) - mean(after)|``; the largest, divided by the ROI's mean. NaN for fewer than
+    10 pixels or a non-positive mean.
     """
     mask = roi_mask(roi, pixels.shape)
     rr, cc = np.nonzero(mask)
