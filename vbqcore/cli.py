@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "score",
     "roc",
     "measure",
+    "suggest",
     "compare",
     "logit",
     "agreement",
