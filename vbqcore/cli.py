@@ -33,6 +33,8 @@ COMMANDS: tuple[str, ...] = (
     "match",
     "reproduce",
     "demo",
+    "pacs",
+    "sr",
 )
 
 

@@ -66,9 +66,7 @@ class PacsClient:
 
     # -- error translation -------------------------------------------------------------
 
-    def _call(
-        self, what: str, call: Callable[[], _T], *, not_found: str | None = None
-    ) -> _T:
+    def _call(self, what: str, call: Callable[[], _T], *, not_found: str | None = None) -> _T:
         """Run ``call``; turn every transport, HTTP or parsing failure into a ``PacsError``."""
         url = self.config.display_url
         try:

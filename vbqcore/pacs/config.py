@@ -141,7 +141,9 @@ def _timeout(raw: Any, where: str) -> float:
         raise PacsError(f"{where}: the timeout {raw!r} is not a number of seconds.") from err
 
 
-def config_from_mapping(values: Mapping[str, Any], *, where: str = "the app's secrets") -> PacsConfig:
+def config_from_mapping(
+    values: Mapping[str, Any], *, where: str = "the app's secrets"
+) -> PacsConfig:
     """A config from a mapping with ``url`` and optional ``username``, ``password``, ``token``,
     ``timeout_s`` and ``ca_bundle`` (the ``[dicomweb]`` table of Streamlit's ``secrets.toml``)."""
     url = values.get("url")

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pydicom
-from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 
 from vbqcore.anatomy import Sequence
@@ -110,7 +109,9 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -130,9 +131,7 @@ def _saved_descriptions(text: str) -> dict[Sequence, tuple[str | None, int | Non
     return out
 
 
-def _pick(
-    seq: Sequence, recorded: tuple[str | None, int | None], found: list[Series]
-) -> Series:
+def _pick(seq: Sequence, recorded: tuple[str | None, int | None], found: list[Series]) -> Series:
     """The series the case's ``seq`` was measured on: same description and slice count, else
     the one series guessed to be ``seq``."""
     description, count = recorded
@@ -169,7 +168,7 @@ def case_from_files(case_json: str, paths: Iterable[str | Path], *, name: str) -
     series = [s for _, s in read_all_series(named)]
     path_of = {n: f for (n, _), f in zip(named, files, strict=True)}
     recorded = _saved_descriptions(case_json)
-    case, warnings = new_case(), []
+    case, warnings = new_case(), list[str]()
     for seq, item in saved.sequences.items():
         if not item.rois:
             continue

@@ -179,7 +179,7 @@ def read_measurement_report(dataset: Dataset) -> ReportedMeasurements:
     """
     try:
         report = hd.sr.Comprehensive3DSR.from_dataset(dataset, copy=True)
-        content = report.content
+        content: Any = report.content  # a MeasurementReport once parsed
         planar = content.get_planar_roi_measurement_groups()
         image = content.get_image_measurement_groups()
     except (AttributeError, ValueError, TypeError, KeyError, IndexError) as err:

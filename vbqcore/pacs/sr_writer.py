@@ -104,9 +104,7 @@ def roi_graphic(roi: Roi) -> tuple[hd.sr.GraphicTypeValues, npt.NDArray[np.float
     return hd.sr.GraphicTypeValues.POLYLINE, closed
 
 
-def _source_iv(
-    case: Case, sources: Mapping[Sequence, SourceImage]
-) -> dict[Sequence, SourceImage]:
+def _source_iv(case: Case, sources: Mapping[Sequence, SourceImage]) -> dict[Sequence, SourceImage]:
     """The source header of every sequence with ROIs, checked against the slice measured."""
     out: dict[Sequence, SourceImage] = {}
     for seq in MEASURED_SEQUENCES:
@@ -161,8 +159,9 @@ def _roi_group(
     )
     name = codes.SIGNAL_NAMES[seq]
     measurements = [
-        hd.sr.Measurement(name=name, value=float(value), unit=codes.NO_UNITS,
-                          derivation=codes.DERIVATIONS[key])  # fmt: skip
+        hd.sr.Measurement(
+            name=name, value=float(value), unit=codes.NO_UNITS, derivation=codes.DERIVATIONS[key]
+        )  # fmt: skip
         for key, value in (("mean", stats.mean), ("median", stats.median), ("sd", stats.sd))
         if value == value  # the SD of a one-pixel ROI is NaN: left out
     ]
@@ -228,11 +227,7 @@ def _score_group(
     algorithm = hd.sr.AlgorithmIdentification(
         name=SOFTWARE, version=__version__, parameters=_score_parameters(case, evaluation, score)
     )
-    images = [
-        headers[s].measurement_source()
-        for s in SCORE_SEQUENCES[score]
-        if s in headers
-    ]
+    images = [headers[s].measurement_source() for s in SCORE_SEQUENCES[score] if s in headers]
     measurement = hd.sr.Measurement(
         name=codes.SCORE_CODES[score],
         value=float(value),
@@ -288,11 +283,9 @@ def build_measurement_report(
                 continue
             groups.append(_roi_group(seq, i + 1, roi, st, source, case.csf_level))
     if evaluation.result is not None:
-        groups += [
-            _score_group(case, evaluation, s, headers) for s in evaluation.result.computed
-        ]
+        groups += [_score_group(case, evaluation, s, headers) for s in evaluation.result.computed]
     observer = hd.sr.ObserverContext(
-        observer_type=codes.DEVICE_OBSERVER,
+        observer_type=hd.sr.CodedConcept.from_code(codes.DEVICE_OBSERVER),
         observer_identifying_attributes=hd.sr.DeviceObserverIdentifyingAttributes(
             uid=hd.UID(), name=SOFTWARE
         ),
@@ -316,9 +309,10 @@ def build_measurement_report(
         is_verified=False,
     )
     sr.SeriesDescription = "VBQ measurements (research use)"
-    sr.CodingSchemeIdentificationSequence = DicomSequence([codes.coding_scheme_item()])
+    sr.CodingSchemeIdentificationSequence = DicomSequence([codes.coding_scheme_item()])  # type: ignore[assignment]
     sr.SoftwareVersions = __version__
     if when is not None:
-        sr.ContentDate, sr.ContentTime = when.strftime("%Y%m%d"), when.strftime("%H%M%S")
+        sr.ContentDate = when.strftime("%Y%m%d")  # type: ignore[assignment]
+        sr.ContentTime = when.strftime("%H%M%S")  # type: ignore[assignment]
     logger.info("SR built: %d ROI groups and scores", len(groups))
     return sr
