@@ -174,3 +174,13 @@ def test_one_pixel_roi_has_no_sd_in_the_sr(sourced: SourcedCase) -> None:
     first = next(r for r in report.rois if r.tracking_id.startswith("T1") and r.label == "L1")
     assert first.sd is None and first.mean is not None and not math.isnan(first.mean)
     assert first.area_mm2 == pytest.approx(SPACING_MM**2)
+
+
+def test_images_not_opened_from_the_pacs_cannot_be_referenced_there(sourced: SourcedCase) -> None:
+    from vbqcore.pacs.client import PacsClient
+    from vbqcore.pacs.config import PacsConfig
+    from vbqcore.pacs.evidence import sources_from_pacs
+
+    client = PacsClient(PacsConfig("http://127.0.0.1:9/dicom-web"))  # never called
+    with pytest.raises(VbqInputError, match="The T1 images were not opened from the PACS"):
+        sources_from_pacs(client, sourced.case, {})
