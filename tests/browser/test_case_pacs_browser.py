@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pydicom
 import pytest
@@ -51,7 +50,8 @@ def pacs_app_url(orthanc: Orthanc, study_uid: str) -> Iterator[str]:
     """This module's own app server, started with the PACS in its environment."""
     names = ("VBQ_DICOMWEB_URL", "VBQ_DICOMWEB_USER", "VBQ_DICOMWEB_PASSWORD")
     saved = {n: os.environ.get(n) for n in names}
-    os.environ.update(dict(zip(names, (orthanc.dicomweb_url, orthanc.user, orthanc.password))))
+    values = (orthanc.dicomweb_url, orthanc.user, orthanc.password)
+    os.environ.update(dict(zip(names, values, strict=True)))
     try:
         with serve_app("streamlit-pacs.log") as url:
             yield url
