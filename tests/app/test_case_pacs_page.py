@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pydicom
 import pytest
+from pydicom.uid import CTImageStorage
 from streamlit.testing.v1 import AppTest
 
 from tests.app.test_case_page import all_text, draw, open_case_page
 from tests.case_helpers import phantom_rois
+from tests.conftest import ROOT
 from tests.pacs.orthanc import Orthanc, free_port, running_orthanc
 from tests.pacs.study import write_phantom_study
 from tests.phantoms import EXPECTED_VBQ
@@ -133,3 +136,52 @@ def test_failures_are_messages_and_the_case_stays(
     assert f"has no instance {t1_uid}" in all_text(at)
     after = at.session_state["case_model"]
     assert after[Sequence.T1].rois == rois and all(after[s].loaded for s in MEASURED_SEQUENCES)
+
+
+def test_secrets_configure_the_server(
+    orthanc: Orthanc, study: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("VBQ_DICOMWEB_URL", "VBQ_DICOMWEB_USER", "VBQ_DICOMWEB_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["dicomweb"] = {
+        "url": orthanc.dicomweb_url,
+        "username": orthanc.user,
+        "password": orthanc.password,
+    }
+    at.run()
+    at.switch_page("pages/case.py").run()
+    assert f"DICOMweb server: {orthanc.dicomweb_url}" in all_text(at)
+    _search(at, "PHANTOM-0001")
+    assert any("Phantom^Test" in o for r in at.radio for o in r.options)
+
+
+def test_study_without_mr_and_series_gone_before_opening(
+    pacs_env: Orthanc, study: str, tmp_path: Path
+) -> None:
+    client = PacsClient(PacsConfig(pacs_env.dicomweb_url, pacs_env.user, pacs_env.password))
+    _, ct_files = write_phantom_study(
+        tmp_path / "ct", seed="app-ct", sequences=(Sequence.T1,), patient_id="CT-APP"
+    )
+    datasets = []
+    for path in ct_files[Sequence.T1]:
+        ds = pydicom.dcmread(path)
+        ds.Modality, ds.SOPClassUID = "CT", CTImageStorage
+        ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
+        datasets.append(ds)
+    client.store(datasets)
+    at = open_case_page()
+    _search(at, "CT-APP")
+    assert "This study has no MR series" in all_text(at)
+    assert _button(at, "Open selected series").disabled  # type: ignore[attr-defined]
+
+    _, gone_files = write_phantom_study(tmp_path / "gone", seed="app-gone", patient_id="GONE-APP")
+    client.store([pydicom.dcmread(p) for paths in gone_files.values() for p in paths])
+    _search(at, "GONE-APP")
+    t2 = str(pydicom.dcmread(gone_files[Sequence.T2][0]).SeriesInstanceUID)
+    pacs_env.delete_series(t2)  # deleted while the reader was choosing
+    _button(at, "Open selected series").click().run()  # type: ignore[attr-defined]
+    assert not at.exception
+    assert f"has no series {t2}" in all_text(at)
+    assert not any(at.session_state["case_model"][s].loaded for s in MEASURED_SEQUENCES)
+    assert any("GONE-APP" in o for r in at.radio for o in r.options)  # still choosing

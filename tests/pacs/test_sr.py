@@ -184,3 +184,16 @@ def test_images_not_opened_from_the_pacs_cannot_be_referenced_there(sourced: Sou
     client = PacsClient(PacsConfig("http://127.0.0.1:9/dicom-web"))  # never called
     with pytest.raises(VbqInputError, match="The T1 images were not opened from the PACS"):
         sources_from_pacs(client, sourced.case, {})
+
+
+def test_the_images_must_hold_every_measured_series(tmp_path: Path) -> None:
+    _, files = write_phantom_study(tmp_path / "study", seed="partial")
+    case = new_case()
+    for seq, paths in files.items():
+        case = load_series(case, seq, read_series(paths)).case
+        case = set_rois(case, seq, phantom_rois())
+    text = case_to_json(case, evaluate_case(case))
+    with pytest.raises(VbqInputError, match="None of the series under --images is the STIR"):
+        case_from_files(text, [tmp_path / "study" / "T1", tmp_path / "study" / "T2"], name="c")
+    with pytest.raises(VbqInputError, match="not a VBQ Dashboard case file"):
+        case_from_files('{"format": "other"}', [tmp_path / "study"], name="c")
