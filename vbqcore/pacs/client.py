@@ -35,6 +35,28 @@ class _BearerAuth(requests.auth.AuthBase):
         return request
 
 
+class _Session(requests.Session):
+    """A session whose CA bundle, when given, wins over ``REQUESTS_CA_BUNDLE`` and
+    ``CURL_CA_BUNDLE`` (requests lets those replace ``Session.verify`` on every request)."""
+
+    def __init__(self, ca_bundle: str | None) -> None:
+        super().__init__()
+        self.verify = ca_bundle or True  # TLS is always verified
+        self._ca_bundle = ca_bundle
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        settings: dict[str, Any] = super().merge_environment_settings(
+            url, proxies, stream, verify, cert
+        )
+        if self._ca_bundle is not None:
+            settings["verify"] = self._ca_bundle
+        elif settings.get("verify") is False:  # never off, whatever the environment says
+            settings["verify"] = True
+        return settings
+
+
 def dataset_from_json(item: Mapping[str, Any]) -> Dataset:
     """A QIDO/WADO JSON object (DICOM PS3.18 F.2) as a pydicom ``Dataset``; bulk data left out."""
     try:
@@ -52,8 +74,7 @@ class PacsClient:
 
     def __init__(self, config: PacsConfig) -> None:
         self.config = config
-        session = requests.Session()
-        session.verify = config.ca_bundle or True  # TLS is always verified
+        session = _Session(config.ca_bundle)
         if config.username and config.password:
             session.auth = (config.username, config.password)
         elif config.token:
