@@ -7,6 +7,7 @@ QIDO-RS (search), WADO-RS (retrieve) and STOW-RS (store) as in DICOM PS3.18 §10
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ __all__ = ["PacsClient", "dataset_from_json"]
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+_QUERY = re.compile(r"\?[^\s)'\"]*")
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -242,7 +244,8 @@ def _reason(err: BaseException) -> str:
     inner: BaseException = err
     while inner.__cause__ is not None or inner.__context__ is not None:
         inner = inner.__cause__ or inner.__context__  # type: ignore[assignment]
-    text = str(inner) or type(inner).__name__
+    # A QIDO query string holds what was searched for (a patient ID): never repeat it.
+    text = _QUERY.sub("?…", str(inner) or type(inner).__name__)
     if "refused" in text.lower():
         return "connection refused"
     if "name or service not known" in text.lower() or "nodename nor servname" in text.lower():
