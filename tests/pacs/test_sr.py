@@ -197,3 +197,29 @@ def test_the_images_must_hold_every_measured_series(tmp_path: Path) -> None:
         case_from_files(text, [tmp_path / "study" / "T1", tmp_path / "study" / "T2"], name="c")
     with pytest.raises(VbqInputError, match="not a VBQ Dashboard case file"):
         case_from_files('{"format": "other"}', [tmp_path / "study"], name="c")
+
+
+def test_a_multiframe_image_is_referenced_with_its_frame(tmp_path: Path) -> None:
+    from tests.phantoms import write_phantom_multiframe
+
+    (tmp_path / "mf").mkdir()
+    path = write_phantom_multiframe(tmp_path / "mf" / "enhanced.dcm", n_frames=5)
+    series = read_series([path])
+    case = load_series(new_case(), Sequence.T2, series).case
+    case = set_rois(case, Sequence.T2, phantom_rois(rows=128, cols=128))
+    sourced = case_from_files(case_to_json(case, evaluate_case(case)), [tmp_path / "mf"], name="c")
+    shown = sourced.case[Sequence.T2].slice
+    assert shown is not None
+    frame = int(shown.source_name.rsplit("frame ", 1)[1].rstrip("]"))
+    assert sourced.sources[Sequence.T2].frame == frame
+    report = read_measurement_report(
+        build_measurement_report(sourced.case, sourced.evaluation, sourced.sources)
+    )
+    header = sourced.sources[Sequence.T2].header
+    assert {r.sop_instance_uid for r in report.rois} == {str(header.SOPInstanceUID)}
+    assert report.score(ScoreName.VBQ_T2) == pytest.approx(
+        sum(PHANTOM_VALUES[Sequence.T2][lv] for lv in ("L1", "L2", "L3", "L4"))
+        / 4
+        / PHANTOM_VALUES[Sequence.T2]["CSF"],
+        rel=1e-12,
+    )

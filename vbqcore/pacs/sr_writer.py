@@ -148,6 +148,27 @@ def _source_iv(case: Case, sources: Mapping[Sequence, SourceImage]) -> dict[Sequ
     return out
 
 
+# Patient and General Study attributes highdicom reads from the first evidence image. They are
+# Type 2 (present, possibly empty) in the images' IODs, but some files leave them out.
+_TYPE2 = ("PatientID", "PatientName", "PatientBirthDate", "PatientSex", "AccessionNumber",
+          "StudyID", "StudyDate", "StudyTime", "ReferringPhysicianName")  # fmt: skip
+
+
+def _with_type2(header: Dataset) -> Dataset:
+    """``header`` with every absent Type 2 patient/study attribute present and empty (a shallow
+    copy, so the caller's data set is left as it was)."""
+    missing = [k for k in _TYPE2 if k not in header]
+    if not missing:
+        return header
+    filled = Dataset()
+    filled.update(header)
+    if hasattr(header, "file_meta"):
+        filled.file_meta = header.file_meta
+    for keyword in missing:
+        setattr(filled, keyword, None)
+    return filled
+
+
 def _roi_group(
     seq: Sequence, number: int, roi: Roi, stats: RoiStats, source: SourceImage, csf_level: Level
 ) -> hd.sr.PlanarROIMeasurementsAndQualitativeEvaluations:
@@ -295,7 +316,7 @@ def build_measurement_report(
         procedure_reported=codes.PROCEDURE,
         imaging_measurements=groups,
     )
-    evidence = [headers[s].header for s in MEASURED_SEQUENCES if s in headers]
+    evidence = [_with_type2(headers[s].header) for s in MEASURED_SEQUENCES if s in headers]
     sr = hd.sr.Comprehensive3DSR(
         evidence=evidence,
         content=report,
