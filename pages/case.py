@@ -3,6 +3,8 @@
 import streamlit as st
 
 from vbqapp.case.export import export_panel
+from vbqapp.case.pacs_open import pacs_open_panel
+from vbqapp.case.pacs_send import pacs_send_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
@@ -28,6 +30,7 @@ st.caption(
 try:
     with st.container():
         upload_panel()
+        pacs_open_panel()
 
     st.subheader("2 · Regions of interest")
     case = get_case()
@@ -58,5 +61,6 @@ try:
         scores_panel(evaluation)
     with st.container():
         export_panel(evaluation)
+        pacs_send_panel(evaluation)
 except VbqError as err:
     st.error(str(err))

@@ -34,6 +34,8 @@ COMMANDS: tuple[str, ...] = (
     "match",
     "reproduce",
     "demo",
+    "pacs",
+    "sr",
 )
 
 

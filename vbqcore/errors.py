@@ -14,6 +14,7 @@ __all__ = [
     "FileReadError",
     "CutoffError",
     "ExportError",
+    "PacsError",
     "DegenerateInputWarning",
 ]
 
@@ -61,6 +62,11 @@ class CutoffError(VbqInputError):
 
 class ExportError(VbqError, RuntimeError):
     """A figure that cannot be rendered to PNG (no Chromium for kaleido, a renderer failure)."""
+
+
+class PacsError(VbqError, OSError):
+    """A DICOMweb server that cannot be used: bad URL, unreachable, too slow, refused
+    authentication, an unknown UID, or an answer that is not DICOMweb."""
 
 
 class DegenerateInputWarning(UserWarning):

@@ -31,7 +31,7 @@ from vbqcore.imaging.uploads import (
 )
 from vbqcore.measurements import MEASURED_SEQUENCES
 
-__all__ = ["upload_panel"]
+__all__ = ["upload_panel", "take_files"]
 
 _HELP = (
     "Sagittal T1, T2 and STIR: DICOM files (select all files of a series, or several series at "
@@ -69,6 +69,11 @@ def _on_upload() -> None:
     except VbqError as err:  # every file error is collected by read_uploads; this is a guard
         notify("upload", "error", str(err))
     reset("images")
+
+
+def take_files(files: list[tuple[str, bytes]]) -> None:
+    """Load ``(name, bytes)`` files as if uploaded (e.g. opened from the PACS)."""
+    _take(files)
 
 
 def _take(files: list[tuple[str, bytes]]) -> None:

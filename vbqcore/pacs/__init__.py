@@ -1,0 +1,1 @@
+"""PACS in, PACS out: DICOMweb search/retrieve/store, and the measurements as a DICOM SR."""
