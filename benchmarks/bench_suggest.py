@@ -26,7 +26,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from tests.roi.real_images import CORE, coverage, load_cases, vbq_error  # noqa: E402
 from tests.roi.spine_phantom import make_spine  # noqa: E402
 from vbqcore.imaging.reading import slice_from_array  # noqa: E402
-from vbqcore.roi.shapes import measure_rois, roi_mask  # noqa: E402
+from vbqcore.roi.measure import measure_rois  # noqa: E402
+from vbqcore.roi.shapes import roi_mask  # noqa: E402
 from vbqcore.roi.suggest import Seed, suggest_rois  # noqa: E402
 
 

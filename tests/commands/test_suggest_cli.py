@@ -12,7 +12,8 @@ import pytest
 from tests.roi.real_images import DATA, load_cases
 from vbqcore.cli import main
 from vbqcore.imaging.reading import read_slice
-from vbqcore.roi.shapes import measure_rois, rois_from_json
+from vbqcore.roi.measure import measure_rois
+from vbqcore.roi.shapes import rois_from_json
 from vbqcore.roi.suggest import Seed, suggest_rois
 
 IMAGE = DATA / "tptbox_T2_sag_T12-S1_overview.png"

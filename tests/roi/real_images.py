@@ -15,7 +15,8 @@ from typing import Any
 
 from vbqcore.imaging.reading import read_slice
 from vbqcore.imaging.slices import Slice
-from vbqcore.roi.shapes import Roi, measure_rois, roi_mask, rois_from_json
+from vbqcore.roi.measure import measure_rois
+from vbqcore.roi.shapes import Roi, roi_mask, rois_from_json
 from vbqcore.roi.suggest import Seed, Suggestion
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real"

@@ -12,8 +12,9 @@ from vbqcore.imaging.reading import slice_from_array
 from vbqcore.imaging.slices import Slice
 from vbqcore.roi.bodies import find_body, find_body_at_click
 from vbqcore.roi.csf import find_csf
+from vbqcore.roi.measure import measure_rois
 from vbqcore.roi.regions import normalise
-from vbqcore.roi.shapes import measure_rois, roi_mask
+from vbqcore.roi.shapes import roi_mask
 from vbqcore.roi.suggest import Seed, suggest_rois
 
 SPACING = (0.6, 0.6)

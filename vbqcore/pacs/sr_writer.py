@@ -34,7 +34,8 @@ from vbqcore.errors import VbqInputError
 from vbqcore.imaging.slices import SliceSource
 from vbqcore.measurements import MEASURED_SEQUENCES
 from vbqcore.pacs import sr_codes as codes
-from vbqcore.roi.shapes import EllipseRoi, RectRoi, Roi, RoiStats
+from vbqcore.roi.measure import RoiStats
+from vbqcore.roi.shapes import EllipseRoi, RectRoi, Roi
 from vbqcore.vbq import SCORE_SEQUENCES, ScoreName
 
 __all__ = [
