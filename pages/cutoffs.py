@@ -6,7 +6,8 @@ import streamlit as st
 
 from vbqapp.literature.settings import default_target_setting
 from vbqapp.routing import require_router
-from vbqcore.literature import TargetGroup, library_frame, load_library, select_entries
+from vbqcore.literature import TargetGroup, load_library, select_entries
+from vbqcore.literature.frame import library_frame
 from vbqcore.plots.evidence import evidence_figure
 
 require_router()

@@ -94,3 +94,39 @@ def test_as_a_module() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert {i["target_group"] for i in json.loads(done.stdout)} == {"fracture-risk"}
+
+
+# T1 L1..L4 = 300, 310, 320, 400, CSF 100: mean 3.325; T2 L1..L4 = 60, 62, 55, 58, CSF 100:
+# mean 0.5875 (by hand); a 3 T Siemens scan.
+CASE = {
+    "T1_L1": 300, "T1_L2": 310, "T1_L3": 320, "T1_L4": 400, "T1_CSF": 100,
+    "T2_L1": 60, "T2_L2": 62, "T2_L3": 55, "T2_L4": 58, "T2_CSF": 100,
+    "field_strength_t": 3.0, "manufacturer": "Siemens",
+}  # fmt: skip
+
+
+def test_score_lists_the_literature_with_the_same_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE), encoding="utf-8")
+    assert main(["score", str(path), "--target", "osteoporosis-screening"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    lit = out["literature"]
+    assert lit["target_group"] == "osteoporosis-screening" and lit["field_strength_t"] == 3.0
+    rows = {c["id"]: c for c in lit["comparisons"]}
+    assert len(rows) == len(load_library())
+    hu = rows["hu2024-oi-osteoporosis"]
+    assert hu["applicable"] and hu["value"] == pytest.approx(3.325) and hu["zone"] == "above"
+    assert hu["field_strength_match"] == "unknown"
+    huang = rows["huang2026-vbq-t2"]
+    assert huang["zone"] == "above" and huang["field_strength_match"] == "mismatch"
+    assert not rows["huang2026-vbq-t2-stir"]["applicable"]
+    assert "needs STIR SIs" in rows["huang2026-vbq-t2-stir"]["reason"]
+
+
+def test_score_target_needs_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text("T1_L1,T1_CSF\n300,100\n", encoding="utf-8")
+    assert main(["score", str(path), "--target", "fracture-risk"]) == 2
+    assert "--target applies to .json input only" in capsys.readouterr().err

@@ -2,13 +2,13 @@
 
 ``targets`` (what a threshold predicts), ``entries`` (one published threshold), ``library``
 (the data file ``vbqcore/data/cutoff_library.json``), ``zones`` (below / borderline / above),
-``applicability`` (which thresholds a case can use), ``reading`` (the result) and ``frame``
-(the library as a table).
+``applicability`` (which thresholds a case can use), ``reading`` (the result); ``frame``
+(the library as a table) is imported on its own: ``python -m vbqcore score`` need not load
+pandas.
 """
 
 from vbqcore.literature.applicability import read_literature
 from vbqcore.literature.entries import LibraryEntry, ScoreDefinition
-from vbqcore.literature.frame import LIBRARY_COLUMNS, library_frame
 from vbqcore.literature.library import load_library, select_entries
 from vbqcore.literature.reading import LiteratureComparison, LiteratureReading
 from vbqcore.literature.targets import Target, TargetGroup, parse_target
@@ -22,8 +22,6 @@ __all__ = [
     "LibraryEntry",
     "load_library",
     "select_entries",
-    "LIBRARY_COLUMNS",
-    "library_frame",
     "Zone",
     "FieldMatch",
     "zone_for",
