@@ -75,6 +75,7 @@ class LiteratureComparison:
             "target": e.target.value,
             "target_group": e.target.group.value,
             "threshold": e.threshold,
+            "threshold_kind": e.threshold_kind,
             "direction": e.direction,
             "auc": e.auc,
             "sensitivity": e.sensitivity,
@@ -160,6 +161,8 @@ class LiteratureReading:
             lines.append(f"{target.label}{mark}:")
             for c in rows:
                 lines.append(f"  - {c.entry.score.label}: {c.sentence}")
+                if c.entry.threshold_kind:
+                    lines.append(f"    Threshold: {c.entry.threshold_kind}.")
                 lines.append(
                     f"    {c.entry.citation} doi:{c.entry.doi}. Cohort: "
                     f"{c.entry.cohort.get('indication') or 'not reported'}. Scanner: "
