@@ -35,7 +35,8 @@ def _row(c: LiteratureComparison) -> None:
     )
     kind = f"threshold: {e.threshold_kind} · " if e.threshold_kind else ""
     st.caption(
-        f"{kind}{e.citation} [doi:{e.doi}](https://doi.org/{e.doi}) · {accuracy or 'accuracy n/r'} · "
+        f"{kind}{e.citation} [doi:{e.doi}](https://doi.org/{e.doi}) · "
+        f"{accuracy or 'accuracy n/r'} · "
         f"cohort: {e.cohort.get('indication') or 'not reported'} · scanner: {e.scanner} "
         f"(field strength {_FIELD_TEXT[c.field_match.value]}) · {c.how}"
     )
