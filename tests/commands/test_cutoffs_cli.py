@@ -53,11 +53,14 @@ def test_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(i["field_strength_t"] in (None, 3.0) for i in at3)
     assert not any(i["id"].startswith("huang") for i in at3)
     at15 = run(capsys, "--target", "ovcf", "--field-strength", "1.5")
+    # Huang et al. (1.5 T) and the OVCF study that does not report its field strength.
     assert {i["id"] for i in at15} == {
         "huang2026-vbq-t1",
         "huang2026-vbq-t2",
         "huang2026-vbq-t2-stir",
+        "bmc2024-vbq-ovcf",
     }
+    assert {i["field_strength_t"] for i in at15} == {1.5, None}
 
 
 def test_out_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
