@@ -100,6 +100,11 @@ def test_published_numbers_as_read() -> None:
     assert (wang.auc, wang.auc_ci) == (0.787, (0.699, 0.875))
     t12 = lib["t12vbq2024-reduced-bmd"]  # J Orthop Surg Res 2024, abstract
     assert (t12.threshold, t12.auc, t12.score.levels) == (2.94, 0.756, ("T12",))
+    pu = lib["pu2023-jns-vbq-osteoporosis"]  # J Neurosurg Spine 2023;38:705-714, abstract
+    assert (pu.threshold, pu.auc, pu.sensitivity, pu.specificity) == (3.05, 0.81, 0.875, 0.618)
+    assert (pu.ppv, pu.npv) == (0.519, 0.913)
+    pu_low = lib["pu2023-jns-vbq-reduced-bmd"]
+    assert (pu_low.threshold, pu_low.auc, pu_low.ppv, pu_low.npv) == (3.06, 0.793, 0.942, 0.417)
 
 
 def test_huang_entries_match_the_main_cutoff_table() -> None:
