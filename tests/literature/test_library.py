@@ -105,6 +105,9 @@ def test_published_numbers_as_read() -> None:
     assert (pu.ppv, pu.npv) == (0.519, 0.913)
     pu_low = lib["pu2023-jns-vbq-reduced-bmd"]
     assert (pu_low.threshold, pu_low.auc, pu_low.ppv, pu_low.npv) == (3.06, 0.793, 0.942, 0.417)
+    zpc = lib["wneu2024-cvbq-zero-profile-cage-subsidence"]  # World Neurosurg 2024, abstract
+    assert (zpc.threshold, zpc.auc, zpc.sensitivity, zpc.specificity) == (2.68, 0.785, 0.727, 0.821)
+    assert (zpc.n, zpc.n_positive, zpc.score.region) == (89, 16, "cervical")
 
 
 def test_huang_entries_match_the_main_cutoff_table() -> None:
