@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vbqapp.case.export import export_panel
+from vbqapp.case.literature import literature_panel
 from vbqapp.case.pacs_open import pacs_open_panel
 from vbqapp.case.pacs_send import pacs_send_panel
 from vbqapp.case.scores import case_options, scores_panel
@@ -59,6 +60,8 @@ try:
         case_options()
     with st.container():
         scores_panel(evaluation)
+    with st.container():
+        literature_panel(evaluation)
     with st.container():
         export_panel(evaluation)
         pacs_send_panel(evaluation)

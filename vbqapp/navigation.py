@@ -61,4 +61,11 @@ PAGES: tuple[PageSpec, ...] = (
         "1:1 sex- and age-matching of cases to controls, with the flow of counts (Figure 1).",
         "Case–control matching",
     ),
+    PageSpec(
+        "pages/cutoffs.py",
+        "Cut-offs",
+        ":material/menu_book:",
+        "Published VBQ thresholds by target (osteoporosis, fracture, screw loosening, subsidence).",
+        "Cut-offs",
+    ),
 )

@@ -61,6 +61,7 @@ __all__ = [
     "COHORT_WIDGET_PREFIX",
     "MATCH_RESULT",
     "MATCH_WIDGET_PREFIX",
+    "DEFAULT_TARGET",
 ]
 
 #: The user has read the research-use notice on the home page.
@@ -136,6 +137,13 @@ CASE_PENDING_COPY = "case_pending_copy"
 CASE_BACKGROUNDS = "case_backgrounds"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
+
+
+# Cut-offs page and case page (shared).
+
+#: The default target for the literature thresholds, set on the Cut-offs page or the case page:
+#: a ``vbqcore.literature.TargetGroup`` value, or ``None`` for every target.
+DEFAULT_TARGET = "default_target"
 
 
 # Typed values and their accessors.

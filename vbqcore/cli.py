@@ -36,6 +36,7 @@ COMMANDS: tuple[str, ...] = (
     "demo",
     "pacs",
     "sr",
+    "cutoffs",
 )
 
 

@@ -28,6 +28,7 @@ from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import ScoreError
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
+from vbqcore.literature import TargetGroup, read_literature
 from vbqcore.measurements import CaseMeasurements, si_column
 from vbqcore.vbq import Aggregate, compute_vbq
 
@@ -66,6 +67,11 @@ def add_parser(subparsers: Any) -> None:
         help="pre-test probability of the outcome (e.g. OVCF) in (0, 1) for the post-test "
         "probability; .json input only",
     )
+    parser.add_argument(
+        "--target",
+        choices=[g.value for g in TargetGroup],
+        help="default target of the published thresholds under 'literature' (.json input)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -79,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
             raise ScoreError(
                 "--pretest applies to .json input only (the CSV has no interpretation)."
             )
+        if args.target is not None:
+            raise ScoreError("--target applies to .json input only (the CSV has no thresholds).")
         return _run_csv(path, args)
     raise ScoreError(f"{path.name}: INPUT must end in .json (one case) or .csv (a table).")
 
@@ -103,6 +111,9 @@ def _run_json(path: Path, args: argparse.Namespace) -> int:
     )
     payload = result.to_dict()
     payload["interpretation"] = meaning.to_dict()
+    target = None if args.target is None else TargetGroup(args.target)
+    literature = read_literature(result, protocol=protocol, target_group=target)
+    payload["literature"] = literature.to_dict()
     payload["protocol"] = None if protocol is None else protocol.to_dict()
     payload["ignored_keys"] = [k for k in data if not _known(k, nested)]
     emit_json(payload, args.out)
