@@ -86,6 +86,8 @@ def test_open_from_pacs_draw_and_send_back(  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="Search PACS").click()
         chooser = page.get_by_text("Phantom^Test · ID PHANTOM-0001 · 2025-03-14")
         expect(chooser).to_be_visible(timeout=_WAIT_MS)  # the reader confirms the patient
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "case_pacs_choose.png"), full_page=True)
         page.get_by_role("button", name="Open selected series").click()
         done = page.get_by_text("3 series opened from the PACS (15 images).")
         expect(done).to_be_visible(timeout=_WAIT_MS)

@@ -161,7 +161,9 @@ def pacs_open_panel() -> None:
     except VbqError as err:
         config, problem = None, str(err)
     studies = st.session_state.get(CASE_PACS_RESULTS)
-    with st.expander("Open from PACS", expanded=bool(studies)):
+    show_notices("pacs")  # outside the expander: seen whether it is open or closed
+    # A constant ``expanded``: changing it would make a new expander, closed under the reader.
+    with st.expander("Open from PACS", expanded=False):
         if problem is not None:
             st.error(f"The PACS configuration cannot be used: {problem}")
         elif config is None:
@@ -179,6 +181,5 @@ def pacs_open_panel() -> None:
         st.button(
             "Search PACS", key=widget_key("pacs_search"), on_click=_search, disabled=config is None
         )
-        show_notices("pacs")
         if studies:
             _choose(studies)
