@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "match",
     "reproduce",
     "demo",
+    "registry",
 )
 
 

@@ -14,6 +14,9 @@ __all__ = [
     "FileReadError",
     "CutoffError",
     "ExportError",
+    "RegistryError",
+    "RegistryUnavailableError",
+    "StaleEditError",
     "DegenerateInputWarning",
 ]
 
@@ -61,6 +64,19 @@ class CutoffError(VbqInputError):
 
 class ExportError(VbqError, RuntimeError):
     """A figure that cannot be rendered to PNG (no Chromium for kaleido, a renderer failure)."""
+
+
+class RegistryError(VbqError):
+    """The case registry cannot do what was asked: unknown case, duplicate case ID, bad label."""
+
+
+class RegistryUnavailableError(RegistryError, OSError):
+    """The registry database cannot be used now: unreachable, locked, read-only, or written by a
+    newer version of VBQ Dashboard. The rest of the app keeps working."""
+
+
+class StaleEditError(RegistryError):
+    """A case changed in the registry since it was opened: the edit is refused, not merged."""
 
 
 class DegenerateInputWarning(UserWarning):
