@@ -95,8 +95,9 @@ def postgres_cluster() -> Iterator[str]:
             yield f"postgresql+psycopg://vbq@127.0.0.1:{port}/postgres"
         finally:
             subprocess.run(
-                _as_cluster_user([str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                  "-w", "stop"]),  # fmt: skip
+                _as_cluster_user(
+                    [str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
+                ),
                 cwd=root,
                 env=env,
                 capture_output=True,

@@ -122,9 +122,7 @@ def _engine(settings: RegistrySettings) -> Engine:
                 f"{URL_VARIABLE} to a writable location."
             ) from err
     # NullPool: a file connection is cheap, and no pooled connection outlives a fork.
-    engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": settings.timeout_s}
-    )
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": settings.timeout_s})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -147,7 +147,7 @@ class CaseRecord:
 
 
 def new_case_id() -> str:
-    """A random pseudonym such as ``VBQ-3F9A1C07`` (32 random bits; not derived from the patient)."""
+    """A random pseudonym such as ``VBQ-3F9A1C07`` (32 random bits, unrelated to the patient)."""
     return f"VBQ-{secrets.token_hex(4).upper()}"
 
 
@@ -256,9 +256,7 @@ def _roi_records(data: Mapping[str, Any], name: str) -> tuple[RoiRecord, ...]:
             geometry = {k: v for k, v in roi.to_dict().items() if k not in ("label", "shape")}
             st = stats_raw[i] if i < len(stats_raw) and isinstance(stats_raw[i], Mapping) else {}
             stats = {k: st.get(k) for k in _STATS if isinstance(st.get(k), int | float)}
-            out.append(
-                RoiRecord(seq, i, roi.label, roi.shape, geometry, item.slice_index, stats)
-            )
+            out.append(RoiRecord(seq, i, roi.label, roi.shape, geometry, item.slice_index, stats))
     return tuple(out)
 
 

@@ -123,7 +123,9 @@ def _now() -> datetime:
 def _actor(actor: str) -> str:
     text = (actor or "").strip()
     if not text:
-        raise RegistryError("Say who is saving (reader name or initials): it goes in the audit log.")
+        raise RegistryError(
+            "Say who is saving (reader name or initials): it goes in the audit log."
+        )
     return text[:128]
 
 

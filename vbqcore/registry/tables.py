@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vbqcore.anatomy import ROI_LABELS, Sequence, Sex
+from vbqcore.anatomy import ROI_LABELS, Sex
 from vbqcore.cohort.score_table import OUTPUT_COLUMNS, RowError
 from vbqcore.errors import VbqInputError
 from vbqcore.imaging.slices import Protocol

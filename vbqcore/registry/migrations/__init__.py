@@ -1,1 +1,1 @@
-"""Alembic migrations of the registry schema (``versions/``), run by ``vbqcore.registry.database``."""
+"""Alembic migrations of the registry schema (``versions/``), run by ``registry.database``."""
