@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import secrets
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,13 +63,14 @@ def patient_hash(patient_id: str, key: bytes) -> str | None:
 
 
 def dicom_patient_ids(files: Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
-    """The distinct non-blank PatientIDs in the DICOM files of an upload (others are skipped).
+    """The distinct non-blank PatientIDs in the DICOM files of an upload (.zip opened; files
+    that are not DICOM are skipped).
 
     Only the header up to PatientID is parsed. The IDs are meant to be hashed at once and
     dropped: never show, log or store them.
     """
     found: dict[str, None] = {}
-    for _, data in files:
+    for _, data in _members(files):
         try:
             header = pydicom.dcmread(
                 io.BytesIO(data), stop_before_pixels=True, specific_tags=["PatientID"]
@@ -79,3 +81,18 @@ def dicom_patient_ids(files: Iterable[tuple[str, bytes]]) -> tuple[str, ...]:
         if value:
             found[value] = None
     return tuple(found)
+
+
+def _members(files: Iterable[tuple[str, bytes]]) -> Iterable[tuple[str, bytes]]:
+    """The files, with a .zip upload opened into its members (as the Case page reads them)."""
+    for name, data in files:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            yield name, data
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for info in archive.infolist():
+                    if not info.is_dir() and info.file_size < 512 * 2**20:
+                        yield info.filename, archive.read(info)
+        except (zipfile.BadZipFile, OSError, RuntimeError):
+            continue
