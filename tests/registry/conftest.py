@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.case_helpers import measured_case
+from tests.registry.cases import phantom_case_json
 from tests.registry.postgres import postgres_cluster
-from vbqcore.case.evaluation import evaluate_case
-from vbqcore.case.io import case_to_json
 from vbqcore.registry.config import RegistrySettings
 from vbqcore.registry.database import Registry, open_registry
 
@@ -19,8 +17,7 @@ from vbqcore.registry.database import Registry, open_registry
 @pytest.fixture(scope="session")
 def case_json(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The case JSON of the phantom measured on T1, T2 and STIR (L1-L4 + CSF on each)."""
-    case = measured_case(tmp_path_factory.mktemp("phantom"))
-    return case_to_json(case, evaluate_case(case))
+    return phantom_case_json(tmp_path_factory.mktemp("phantom"))
 
 
 @pytest.fixture
