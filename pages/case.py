@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vbqapp.case.export import export_panel
+from vbqapp.case.registry_save import registry_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
@@ -58,5 +59,7 @@ try:
         scores_panel(evaluation)
     with st.container():
         export_panel(evaluation)
+    with st.container():
+        registry_panel(evaluation)
 except VbqError as err:
     st.error(str(err))

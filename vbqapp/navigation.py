@@ -61,4 +61,11 @@ PAGES: tuple[PageSpec, ...] = (
         "1:1 sex- and age-matching of cases to controls, with the flow of counts (Figure 1).",
         "Case–control matching",
     ),
+    PageSpec(
+        "pages/registry.py",
+        "Registry",
+        ":material/database:",
+        "Measured cases kept in a database: search, relabel, export to the cohort explorer.",
+        "Registry",
+    ),
 )
