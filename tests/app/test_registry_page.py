@@ -190,3 +190,18 @@ def test_unreachable_database_keeps_the_app_working(
     assert at.session_state["case_model"].roi_count == 15
     page = _registry_page()
     assert "cannot be reached" in page.error[0].value
+
+
+def test_opt_in_images_reopen_with_scores(tmp_path: Path) -> None:
+    at = _measured(tmp_path)
+    next(c for c in at.checkbox if c.label.startswith("Also store the images")).check()
+    _save(at)
+    page = _registry_page()
+    next(b for b in page.button if b.label == "Open on the Case page").click().run()
+    assert not page.exception, [e.value for e in page.exception]
+    case = page.session_state["case_model"]
+    assert [s.value for s in case.loaded] == ["T1", "T2", "STIR"] and case.roi_count == 15
+    shown = {m.label: m.value for m in page.metric}
+    # Closed form (tests/phantoms.py), as the Case page showed before saving.
+    assert shown["VBQ-T2"] == "0.550" and shown["VBQ-T1"] == "4.000"
+    assert "Upload the same images" not in all_text(page)

@@ -15,6 +15,7 @@ from vbqapp.registry.keys import REGISTRY_FORM, REGISTRY_OPENED, REGISTRY_READER
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.io import case_to_dict
 from vbqcore.errors import StaleEditError, VbqError
+from vbqcore.registry.images import case_images
 from vbqcore.registry.records import Group, new_case_id, record_from_case_json
 from vbqcore.registry.store import save_case
 from vbqcore.vbq import ScoreName
@@ -28,7 +29,7 @@ def _form() -> dict[str, object]:
     form = st.session_state.get(REGISTRY_FORM)
     if not isinstance(form, dict):
         form = {"case_id": new_case_id(), "group": Group.UNKNOWN.value, "sex": ""}
-        form.update(age=None, bmi=None)
+        form.update(age=None, bmi=None, images=False)
         st.session_state[REGISTRY_FORM] = form
     return form
 
@@ -46,7 +47,7 @@ def _save(evaluation: CaseEvaluation) -> None:
     """The save button's callback: one transaction, messages for the panel."""
     st.session_state.get("registry_notices", {}).pop("case", None)
     form = _form()
-    for name in ("case_id", "group", "sex", "age", "bmi"):
+    for name in ("case_id", "group", "sex", "age", "bmi", "images"):
         form[name] = st.session_state.get(_key(name))
     reader = str(st.session_state.get(_key("reader")) or "").strip()
     st.session_state[REGISTRY_READER] = reader
@@ -62,6 +63,7 @@ def _save(evaluation: CaseEvaluation) -> None:
             age=form["age"],  # type: ignore[arg-type]
             bmi=form["bmi"],  # type: ignore[arg-type]
             patient_hash=hashes[0] if hashes else None,
+            images=case_images(get_case()) if form.get("images") else (),
             name="this case",
         )
         result = save_case(
@@ -112,10 +114,11 @@ def registry_panel(evaluation: CaseEvaluation) -> None:
         saved = ", ".join(
             f"{ScoreName(s).label} {v:.3f}" for s, v in opened.scores if v is not None
         )
+        todo = "Upload the same images to measure on them again; " if not get_case().loaded else ""
         st.info(
             f"Registry case **{opened.case_id}**, version {opened.version} (saved by "
-            f"{opened.saved_by or 'unknown'}). Saved scores: {saved or 'none'}. Upload the same "
-            "images to measure on them again; **Update** saves the changes to this case.",
+            f"{opened.saved_by or 'unknown'}). Saved scores: {saved or 'none'}. {todo}"
+            "**Update** saves the changes to this case.",
             icon=":material/database:",
         )
     show_notices("case")
@@ -139,6 +142,13 @@ def registry_panel(evaluation: CaseEvaluation) -> None:
     d.selectbox("Sex", _SEX, key=_key("sex"), format_func=lambda s: s or "not given")
     e.number_input("Age (years)", min_value=0.0, max_value=120.0, step=1.0, key=_key("age"))
     f.number_input("BMI (kg/m²)", min_value=5.0, max_value=100.0, step=0.1, key=_key("bmi"))
+    _seed("images", bool(form.get("images")))
+    st.checkbox(
+        "Also store the images (the measured slice of each sequence)",
+        key=_key("images"),
+        help="Off by default. With it, the case re-opens from the registry with its images "
+        "and scores; without it, upload the images again after re-opening.",
+    )
     left, right = st.columns(2)
     left.button(
         "Update" if opened else "Save to registry",
@@ -160,6 +170,7 @@ def registry_panel(evaluation: CaseEvaluation) -> None:
         )
     st.caption(
         "Saved: the ROIs, options, SIs, scores and the group, sex, age and BMI given here; "
-        "never the patient's name, ID or birth date, and no images. A keyed hash of the DICOM "
+        "never the patient's name, ID or birth date, and images only if ticked above. A keyed "
+        "hash of the DICOM "
         "PatientID (key kept on this computer) tells you when a patient is measured again."
     )

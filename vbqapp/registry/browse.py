@@ -162,7 +162,7 @@ def case_actions(registry: Registry, cases: list[StoredCase]) -> None:
         help="Replaces the case now on the Case page with this one's ROIs and options.",
     ):
         try:
-            open_on_case_page(case)
+            open_on_case_page(registry, case)
         except VbqError as err:
             st.error(str(err))
     with st.form(_key(f"edit_{cid}")):

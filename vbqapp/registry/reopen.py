@@ -1,4 +1,5 @@
-"""Open a registry case on the Case page: its ROIs and options restored, waiting for images."""
+"""Open a registry case on the Case page: its ROIs and options restored, on its stored images
+if the user chose to keep them, else waiting for the images to be uploaded again."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from vbqcore.case.io import read_case_json, restore_case
 from vbqcore.case.model import new_case
 from vbqcore.errors import RegistryError
 from vbqcore.measurements import MEASURED_SEQUENCES
+from vbqcore.registry.database import Registry
+from vbqcore.registry.images import attach_images, read_images
 from vbqcore.registry.store import StoredCase
 from vbqcore.vbq import ScoreName
 
 __all__ = ["open_on_case_page"]
 
 
-def open_on_case_page(stored: StoredCase) -> None:
-    """Replace the Case page's case by ``stored`` (ROIs, labels, options) and go there."""
+def open_on_case_page(registry: Registry, stored: StoredCase) -> None:
+    """Replace the Case page's case by ``stored`` (ROIs, labels, options, and the images when
+    they were stored with it) and go there."""
     record = stored.record
     if record.case_json is None:
         raise RegistryError(
@@ -27,7 +31,9 @@ def open_on_case_page(stored: StoredCase) -> None:
         )
     saved = read_case_json(record.case_json, name=f"registry case {record.case_id}")
     update = restore_case(new_case(), saved)
-    put_case(update.case, redraw=MEASURED_SEQUENCES, widgets=True)
+    images = read_images(registry, record.case_id)
+    case = attach_images(update.case, images).case
+    put_case(case, redraw=MEASURED_SEQUENCES, widgets=True)
     st.session_state[CASE_PENDING_UPLOAD] = []
     scores = tuple((s.value, record.scores.get(s)) for s in ScoreName)
     st.session_state[REGISTRY_OPENED] = OpenedCase(
@@ -39,6 +45,7 @@ def open_on_case_page(stored: StoredCase) -> None:
         "sex": "" if record.sex is None else record.sex.value,
         "age": record.age,
         "bmi": record.bmi,
+        "images": bool(images),
     }
     first = next((s for s in MEASURED_SEQUENCES if s in saved.sequences), None)
     if first is not None:

@@ -24,6 +24,7 @@ from vbqcore.errors import ScoreError, VbqInputError
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements
+from vbqcore.registry.images import CaseImage
 from vbqcore.vbq import Aggregate, ScoreName, VbqResult, compute_vbq
 
 __all__ = [
@@ -95,7 +96,11 @@ class Zone:
 
 @dataclass(frozen=True)
 class CaseRecord:
-    """Everything saved for one case (no patient identifier; ``patient_hash`` is keyed)."""
+    """Everything saved for one case (no patient identifier; ``patient_hash`` is keyed).
+
+    ``images`` are stored only when given (the user opted in); read back, a record has none:
+    ``vbqcore.registry.images.read_images`` fetches them when a case is re-opened.
+    """
 
     case_id: str
     group: Group = Group.UNKNOWN
@@ -119,6 +124,7 @@ class CaseRecord:
     case_json: str | None = None
     patient_hash: str | None = None
     note: str | None = None
+    images: tuple[CaseImage, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe, without the stored case file and without the patient hash."""
@@ -143,6 +149,7 @@ class CaseRecord:
             "warnings": list(self.warnings),
             "rois": [r.to_dict() for r in self.rois],
             "note": self.note,
+            "images": [i.sequence.value for i in self.images],
         }
 
 
@@ -270,6 +277,7 @@ def record_from_case_json(
     bmi: float | None = None,
     patient_hash: str | None = None,
     note: str | None = None,
+    images: tuple[CaseImage, ...] = (),
     name: str = "case file",
 ) -> CaseRecord:
     """A ``CaseRecord`` from a case JSON (``vbqcore.case.io.case_to_dict``), scores recomputed.
@@ -314,6 +322,7 @@ def record_from_case_json(
         case_json=json.dumps(data, allow_nan=False),
         patient_hash=patient_hash,
         note=(note or "").strip() or None,
+        images=images,
     )
     result = data.get("result")
     if not isinstance(result, Mapping) or not isinstance(result.get("inputs"), Mapping):

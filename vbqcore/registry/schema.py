@@ -12,10 +12,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Base", "CaseRow", "RoiRow", "ScoreRow", "ZoneRow", "AuditRow"]
+__all__ = ["Base", "CaseRow", "RoiRow", "ScoreRow", "ZoneRow", "ImageRow", "AuditRow"]
 
 
 class Base(DeclarativeBase):
@@ -124,6 +133,29 @@ class ZoneRow(Base):
     position: Mapped[str] = mapped_column(String(5))
 
     case: Mapped[CaseRow] = relationship(back_populates="zones")
+
+
+class ImageRow(Base):
+    """The measured slice of one sequence, stored only when the user opts in for the case.
+
+    ``pixels`` is the slice's SIs as a zlib-compressed ``.npy`` (float64, rows x columns);
+    ``protocol`` the de-identified ``Protocol`` as JSON (no patient attribute exists in it).
+    No ORM relationship: the blobs are read only when a case is re-opened.
+    """
+
+    __tablename__ = "registry_image"
+    __table_args__ = (UniqueConstraint("case_pk", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("registry_case.id", ondelete="CASCADE"))
+    sequence: Mapped[str] = mapped_column(String(4))
+    source: Mapped[str] = mapped_column(String(16))
+    pixels: Mapped[bytes] = mapped_column(LargeBinary)
+    spacing_row_mm: Mapped[float | None] = mapped_column(Float)
+    spacing_col_mm: Mapped[float | None] = mapped_column(Float)
+    window_center: Mapped[float | None] = mapped_column(Float)
+    window_width: Mapped[float | None] = mapped_column(Float)
+    protocol: Mapped[str] = mapped_column(Text)
 
 
 class AuditRow(Base):

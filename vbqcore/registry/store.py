@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from vbqcore.anatomy import Level, Sequence, Sex
 from vbqcore.errors import RegistryError, StaleEditError
 from vbqcore.registry.database import Registry
+from vbqcore.registry.images import write_images
 from vbqcore.registry.records import (
     CaseRecord,
     Group,
@@ -26,7 +27,7 @@ from vbqcore.registry.records import (
     parse_group,
     parse_number,
 )
-from vbqcore.registry.schema import AuditRow, CaseRow, RoiRow, ScoreRow, ZoneRow
+from vbqcore.registry.schema import AuditRow, CaseRow, ImageRow, RoiRow, ScoreRow, ZoneRow
 from vbqcore.vbq import Aggregate, ScoreName
 
 __all__ = [
@@ -281,9 +282,11 @@ def _save_one(
         record.case_id,
         group=record.group.value,
         rois=len(record.rois),
+        images=[i.sequence.value for i in record.images],
         scores={s.value: v for s, v in record.scores.items() if v is not None},
     )
     session.flush()  # the version counter is set (and an UPDATE checked) here
+    write_images(session, row.id, record.images)
     same: tuple[str, ...] = ()
     if record.patient_hash:
         same = tuple(
@@ -451,7 +454,7 @@ def delete_case(
             )
         _audit(session, who, "delete", case_id, version=row.version, group=row.group_label)
         # Children first: works whether or not the database enforces ON DELETE CASCADE.
-        for table in (RoiRow, ScoreRow, ZoneRow):
+        for table in (RoiRow, ScoreRow, ZoneRow, ImageRow):
             session.execute(delete(table).where(table.case_pk == row.id))
         session.execute(delete(CaseRow).where(CaseRow.id == row.id))
 
