@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,20 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from vbqcore.anatomy import Level, Sequence, Sex
+from vbqcore.anatomy import Sex
 from vbqcore.errors import RegistryError, StaleEditError
 from vbqcore.registry.database import Registry
 from vbqcore.registry.images import write_images
 from vbqcore.registry.records import (
     CaseRecord,
     Group,
-    RoiRecord,
-    Zone,
     parse_group,
     parse_number,
 )
+from vbqcore.registry.rows import AuditEntry, SaveResult, StoredCase, fill_row, iso_utc, stored_case
 from vbqcore.registry.schema import AuditRow, CaseRow, ImageRow, RoiRow, ScoreRow, ZoneRow
-from vbqcore.vbq import Aggregate, ScoreName
 
 __all__ = [
     "SORT_COLUMNS",
@@ -48,73 +45,6 @@ logger = logging.getLogger(__name__)
 
 #: Columns the case list can be sorted by.
 SORT_COLUMNS: tuple[str, ...] = ("updated_at", "created_at", "case_id", "group", "age")
-
-
-@dataclass(frozen=True)
-class StoredCase:
-    """A case read back: its record, its save ``version`` and who saved it when."""
-
-    record: CaseRecord
-    version: int
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.record.to_dict(),
-            "version": self.version,
-            "created_at": _iso(self.created_at),
-            "created_by": self.created_by,
-            "updated_at": _iso(self.updated_at),
-            "updated_by": self.updated_by,
-        }
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """A saved case: its ID, new version, whether it was new, and earlier cases of the same
-    patient (same keyed PatientID hash)."""
-
-    case_id: str
-    version: int
-    created: bool
-    same_patient: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id,
-            "version": self.version,
-            "created": self.created,
-            "same_patient": list(self.same_patient),
-        }
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit log."""
-
-    at: datetime
-    actor: str
-    action: str
-    case_id: str
-    detail: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "at": _iso(self.at),
-            "actor": self.actor,
-            "action": self.action,
-            "case_id": self.case_id,
-            "detail": self.detail,
-        }
-
-
-def _iso(when: datetime) -> str:
-    if when.tzinfo is None:  # SQLite gives naive datetimes back: they were stored as UTC
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _now() -> datetime:
@@ -139,93 +69,6 @@ def _audit(session: Session, actor: str, action: str, case_id: str, **detail: An
             case_id=case_id,
             detail=json.dumps(detail, sort_keys=True, default=str),
         )
-    )
-
-
-def _fill(row: CaseRow, record: CaseRecord) -> None:
-    row.patient_hash = record.patient_hash
-    row.group_label = record.group.value
-    row.sex = None if record.sex is None else record.sex.value
-    row.age, row.bmi = record.age, record.bmi
-    row.fractured = ";".join(lv.value for lv in record.fractured)
-    row.csf_level = record.csf_level.value
-    row.method = record.method.value
-    row.pretest_probability = record.pretest_probability
-    row.manufacturer, row.model = record.manufacturer, record.model
-    row.field_strength_t = record.field_strength_t
-    row.software_version = record.software_version
-    row.measurements = None if record.measurements is None else json.dumps(record.measurements)
-    row.levels_used = record.levels_used
-    row.warnings = " | ".join(record.warnings)
-    row.case_json = record.case_json
-    row.note = record.note
-    row.rois = [
-        RoiRow(
-            sequence=r.sequence.value,
-            position=r.position,
-            label=r.label,
-            shape=r.shape,
-            geometry=json.dumps(dict(r.geometry)),
-            slice_index=r.slice_index,
-            **{k: r.stats.get(k) for k in _ROI_STATS},
-        )
-        for r in record.rois
-    ]
-    row.scores = [ScoreRow(score=s.value, value=record.scores.get(s)) for s in ScoreName]
-    row.zones = [
-        ZoneRow(score=z.score.value, cutoff_id=z.cutoff_id, cutoff=z.cutoff, position=z.position)
-        for z in record.zones
-    ]
-
-
-_ROI_STATS = ("n_pixels", "area_mm2", "mean", "median", "sd", "min", "max", "p5", "p95")
-
-
-def _record(row: CaseRow) -> CaseRecord:
-    scores = {ScoreName(s.score): s.value for s in row.scores}
-    return CaseRecord(
-        case_id=row.case_id,
-        group=Group(row.group_label),
-        sex=None if row.sex is None else Sex(row.sex),
-        age=row.age,
-        bmi=row.bmi,
-        fractured=tuple(Level(v) for v in row.fractured.split(";") if v),
-        csf_level=Level(row.csf_level),
-        method=Aggregate(row.method),
-        pretest_probability=row.pretest_probability,
-        manufacturer=row.manufacturer,
-        model=row.model,
-        field_strength_t=row.field_strength_t,
-        software_version=row.software_version,
-        measurements=None if row.measurements is None else json.loads(row.measurements),
-        scores=scores,
-        zones=tuple(
-            Zone(ScoreName(z.score), z.cutoff_id, z.cutoff, z.position)
-            for z in sorted(row.zones, key=lambda z: z.cutoff_id)
-        ),
-        levels_used=row.levels_used,
-        warnings=tuple(w for w in row.warnings.split(" | ") if w),
-        rois=tuple(
-            RoiRecord(
-                Sequence(r.sequence),
-                r.position,
-                r.label,
-                r.shape,
-                json.loads(r.geometry),
-                r.slice_index,
-                {k: v for k in _ROI_STATS if (v := getattr(r, k)) is not None},
-            )
-            for r in row.rois
-        ),
-        case_json=row.case_json,
-        patient_hash=row.patient_hash,
-        note=row.note,
-    )
-
-
-def _stored(row: CaseRow) -> StoredCase:
-    return StoredCase(
-        _record(row), row.version, row.created_at, row.created_by, row.updated_at, row.updated_by
     )
 
 
@@ -263,7 +106,7 @@ def _save_one(
         if row.version != expected_version:
             raise StaleEditError(
                 f"Case {record.case_id!r} was changed by {row.updated_by} at "
-                f"{_iso(row.updated_at)} (version {row.version}) after you opened version "
+                f"{iso_utc(row.updated_at)} (version {row.version}) after you opened version "
                 f"{expected_version}. Your changes were not saved: re-open the case from the "
                 "registry to see theirs, or save yours under a new case ID."
             )
@@ -273,7 +116,7 @@ def _save_one(
         row.scores.clear()
         row.zones.clear()
         session.flush()
-    _fill(row, record)
+    fill_row(row, record)
     row.updated_at, row.updated_by = now, actor
     _audit(
         session,
@@ -347,7 +190,7 @@ def get_case(registry: Registry, case_id: str) -> StoredCase:
         row = _load(session, case_id)
         if row is None:
             raise RegistryError(f"Case {case_id!r} is not in the registry; check the case ID.")
-        return _stored(row)
+        return stored_case(row)
 
 
 def _query(search: str | None, group: Group | str | None, sort: str, descending: bool) -> Select:
@@ -383,7 +226,7 @@ def list_cases(
     """Cases matching ``search`` (case ID, reader or note, any case) and ``group``, sorted."""
     with registry.session() as session:
         rows = session.scalars(_query(search, group, sort, descending)).all()
-        return [_stored(r) for r in rows]
+        return [stored_case(r) for r in rows]
 
 
 def update_labels(
@@ -422,9 +265,10 @@ def update_labels(
                 raise RegistryError(f"Case {case_id!r} is not in the registry (deleted?).")
             if row.version != expected_version:
                 raise StaleEditError(
-                    f"Case {case_id!r} was changed by {row.updated_by} at {_iso(row.updated_at)} "
-                    f"(version {row.version}) after you opened version {expected_version}; "
-                    "your edit was not saved. Reload the registry and edit again."
+                    f"Case {case_id!r} was changed by {row.updated_by} at "
+                    f"{iso_utc(row.updated_at)} (version {row.version}) after you opened version "
+                    f"{expected_version}; your edit was not saved. Reload the registry and edit "
+                    "again."
                 )
             before = {k: getattr(row, k) for k in values}
             for key, value in values.items():
