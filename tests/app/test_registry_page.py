@@ -205,3 +205,16 @@ def test_opt_in_images_reopen_with_scores(tmp_path: Path) -> None:
     # Closed form (tests/phantoms.py), as the Case page showed before saving.
     assert shown["VBQ-T2"] == "0.550" and shown["VBQ-T1"] == "4.000"
     assert "Upload the same images" not in all_text(page)
+
+
+def test_newer_database_is_refused_with_a_message(own_registry: Path) -> None:
+    import sqlite3
+
+    open_registry().dispose()
+    with sqlite3.connect(own_registry / "registry.sqlite") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    page = _registry_page()
+    assert "written by a newer VBQ Dashboard" in page.error[0].value
+    at = _measured(own_registry)  # the rest of the app keeps working
+    _save(at)
+    assert "Not saved: The registry" in all_text(at) and "newer VBQ Dashboard" in all_text(at)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from vbqcore.errors import StaleEditError
 from vbqcore.registry.config import RegistrySettings
-from vbqcore.registry.database import open_registry
+from vbqcore.registry.database import open_registry, schema_head
 from vbqcore.registry.records import record_from_case_json
 from vbqcore.registry.schema import AuditRow, CaseRow, RoiRow
 from vbqcore.registry.store import get_case, list_cases, save_case
@@ -111,3 +111,42 @@ def test_eight_processes_sqlite(sqlite_settings: RegistrySettings, case_json: st
 @pytest.mark.slow
 def test_eight_processes_postgres(postgres_settings: RegistrySettings, case_json: str) -> None:
     _run(postgres_settings, case_json)
+
+
+def _start(settings: RegistrySettings, barrier: Any, results: Any) -> None:
+    try:
+        barrier.wait(timeout=300)
+        registry = open_registry(settings)  # all at once on an empty database
+        with registry.engine.connect() as conn:
+            from alembic.runtime.migration import MigrationContext
+
+            results.put(("ok", MigrationContext.configure(conn).get_current_revision()))
+        registry.dispose()
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_simultaneous_first_start(
+    backend: str, request: pytest.FixtureRequest, sqlite_settings: RegistrySettings
+) -> None:
+    """Four app processes starting together on an empty database: one creates the schema, the
+    others wait for it (SQLite's write lock, PostgreSQL's advisory lock); none fails."""
+    settings = (
+        RegistrySettings(sqlite_settings.url, sqlite_settings.key_path, 120.0)
+        if backend == "sqlite"
+        else request.getfixturevalue("postgres_settings")
+    )
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_start, args=(settings, barrier, results)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    try:
+        outcomes = [results.get(timeout=600) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert {revision for _, revision in outcomes} == {schema_head()}
