@@ -197,6 +197,7 @@ def test_opt_in_images_reopen_with_scores(tmp_path: Path) -> None:
     next(c for c in at.checkbox if c.label.startswith("Also store the images")).check()
     _save(at)
     page = _registry_page()
+    assert "images: T1, T2, STIR" in all_text(page)
     next(b for b in page.button if b.label == "Open on the Case page").click().run()
     assert not page.exception, [e.value for e in page.exception]
     case = page.session_state["case_model"]

@@ -20,6 +20,7 @@ from vbqcore.registry.images import (
     decode_pixels,
     encode_pixels,
     read_images,
+    stored_sequences,
 )
 from vbqcore.registry.records import record_from_case_json
 from vbqcore.registry.schema import ImageRow
@@ -51,6 +52,8 @@ def test_opt_in_images_reopen_with_the_same_scores(registry: Registry, tmp_path:
     record = record_from_case_json(data, case_id="IMG", images=case_images(case))
     save_case(registry, record, actor="a")
     images = read_images(registry, "IMG")
+    assert [s.value for s in stored_sequences(registry, "IMG")] == ["T1", "T2", "STIR"]
+    assert stored_sequences(registry, "NOIMG") == ()
     assert [i.sequence.value for i in images] == ["T1", "T2", "STIR"]
     for image in images:
         shown = case[image.sequence].slice

@@ -10,6 +10,7 @@ from vbqapp.registry.keys import REGISTRY_READER, REGISTRY_SEEN_VERSIONS, REGIST
 from vbqapp.registry.reopen import open_on_case_page
 from vbqcore.errors import StaleEditError, VbqError
 from vbqcore.registry.database import Registry
+from vbqcore.registry.images import stored_sequences
 from vbqcore.registry.records import Group
 from vbqcore.registry.store import (
     SORT_COLUMNS,
@@ -144,6 +145,7 @@ def case_actions(registry: Registry, cases: list[StoredCase]) -> None:
                 st.session_state.pop(_key(f"edit_{name}_{cid}"), None)
             st.rerun()
     record = case.record
+    images = stored_sequences(registry, cid)
     zones = "; ".join(
         f"{z.score.label} {z.position} {z.cutoff:g} ({z.cutoff_id})" for z in record.zones
     )
@@ -151,6 +153,7 @@ def case_actions(registry: Registry, cases: list[StoredCase]) -> None:
         f"**{cid}** · {record.group.value} · {len(record.rois)} ROI(s) · levels "
         f"{record.levels_used or '—'} · scanner {record.manufacturer or '?'} "
         f"{record.model or ''} {record.field_strength_t or '?'} T · saved by {case.updated_by}"
+        f" · images: {', '.join(s.value for s in images) or 'not stored'}"
     )
     if zones:
         st.caption(f"Against the published cut-offs (Huang et al. 2026): {zones}")

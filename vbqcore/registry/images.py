@@ -34,6 +34,7 @@ __all__ = [
     "decode_pixels",
     "write_images",
     "read_images",
+    "stored_sequences",
     "attach_images",
 ]
 
@@ -134,6 +135,18 @@ def read_images(registry: Registry, case_id: str) -> tuple[CaseImage, ...]:
             )
             out.append(CaseImage(Sequence(row.sequence), shown))
         return tuple(out)
+
+
+def stored_sequences(registry: Registry, case_id: str) -> tuple[Sequence, ...]:
+    """Which sequences of a case have a stored image (without reading the pixels)."""
+    with registry.session() as session:
+        names = session.scalars(
+            select(ImageRow.sequence)
+            .join(CaseRow, CaseRow.id == ImageRow.case_pk)
+            .where(CaseRow.case_id == case_id)
+            .order_by(ImageRow.id)
+        ).all()
+    return tuple(Sequence(n) for n in names)
 
 
 def attach_images(case: Case, images: tuple[CaseImage, ...]) -> CaseUpdate:

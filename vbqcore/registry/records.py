@@ -149,7 +149,6 @@ class CaseRecord:
             "warnings": list(self.warnings),
             "rois": [r.to_dict() for r in self.rois],
             "note": self.note,
-            "images": [i.sequence.value for i in self.images],
         }
 
 
