@@ -172,3 +172,16 @@ def test_not_a_case_file() -> None:
         record_from_case_json("{", case_id="R1", name="x.json")
     with pytest.raises(VbqInputError, match="not a VBQ Dashboard case file"):
         record_from_case_json({"format": "other"}, case_id="R1")
+
+
+def test_audit_log_is_append_only_in_the_database(reg: Registry, case_json: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    save_case(reg, record_from_case_json(case_json, case_id="R1"), actor="a")
+    for statement in ("UPDATE registry_audit SET actor = 'x'", "DELETE FROM registry_audit"):
+        with reg.engine.connect() as conn:
+            with pytest.raises(DBAPIError, match="registry_audit is append-only"):
+                conn.execute(text(statement))
+            conn.rollback()
+    assert [e.actor for e in audit_log(reg)] == ["a"]

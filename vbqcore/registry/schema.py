@@ -159,7 +159,8 @@ class ImageRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only: who did what to which case, when; ``detail`` is JSON (fields changed)."""
+    """Append-only (database triggers refuse UPDATE and DELETE, migration 0004): who did what
+    to which case, when; ``detail`` is JSON (fields changed)."""
 
     __tablename__ = "registry_audit"
 
