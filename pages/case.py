@@ -6,6 +6,7 @@ from vbqapp.case.export import export_panel
 from vbqapp.case.literature import literature_panel
 from vbqapp.case.pacs_open import pacs_open_panel
 from vbqapp.case.pacs_send import pacs_send_panel
+from vbqapp.case.registry_save import registry_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
@@ -65,5 +66,7 @@ try:
     with st.container():
         export_panel(evaluation)
         pacs_send_panel(evaluation)
+    with st.container():
+        registry_panel(evaluation)
 except VbqError as err:
     st.error(str(err))

@@ -68,4 +68,11 @@ PAGES: tuple[PageSpec, ...] = (
         "Published VBQ thresholds by target (osteoporosis, fracture, screw loosening, subsidence).",
         "Cut-offs",
     ),
+    PageSpec(
+        "pages/registry.py",
+        "Registry",
+        ":material/database:",
+        "Measured cases kept in a database: search, relabel, export to the cohort explorer.",
+        "Registry",
+    ),
 )

@@ -37,6 +37,7 @@ COMMANDS: tuple[str, ...] = (
     "pacs",
     "sr",
     "cutoffs",
+    "registry",
 )
 
 

@@ -15,6 +15,9 @@ __all__ = [
     "CutoffError",
     "ExportError",
     "PacsError",
+    "RegistryError",
+    "RegistryUnavailableError",
+    "StaleEditError",
     "DegenerateInputWarning",
 ]
 
@@ -67,6 +70,19 @@ class ExportError(VbqError, RuntimeError):
 class PacsError(VbqError, OSError):
     """A DICOMweb server that cannot be used: bad URL, unreachable, too slow, refused
     authentication, an unknown UID, or an answer that is not DICOMweb."""
+
+
+class RegistryError(VbqError):
+    """The case registry cannot do what was asked: unknown case, duplicate case ID, bad label."""
+
+
+class RegistryUnavailableError(RegistryError, OSError):
+    """The registry database cannot be used now: unreachable, locked, read-only, or written by a
+    newer version of VBQ Dashboard. The rest of the app keeps working."""
+
+
+class StaleEditError(RegistryError):
+    """A case changed in the registry since it was opened: the edit is refused, not merged."""
 
 
 class DegenerateInputWarning(UserWarning):

@@ -17,6 +17,7 @@ from vbqapp.case.session import (
     show_sequence,
     widget_key,
 )
+from vbqapp.registry.connection import remember_patient
 from vbqapp.state import CASE_ACTIVE, CASE_PENDING_UPLOAD
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import load_series, move_series, remove_series
@@ -80,6 +81,7 @@ def _take(files: list[tuple[str, bytes]]) -> None:
     """Read a batch and put each series in its slot (asking first where ROIs would be lost)."""
     clear_notices("upload")
     batch = read_uploads(files)
+    remember_patient(files)  # keyed hashes of the PatientIDs only (registry re-measure check)
     for message in batch.errors:
         notify("upload", "error", message)
     case = get_case()

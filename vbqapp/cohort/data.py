@@ -16,6 +16,7 @@ import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqapp.cohort.mapping import mapping_editor
+from vbqapp.cohort.registry_source import registry_frame
 from vbqapp.state import COHORT_ACTIVE, COHORT_LAST_UPLOAD, COHORT_PENDING, take_incoming_dataset
 from vbqcore.cohort.filters import group_counts
 from vbqcore.cohort.table import Cohort, ColumnMapping, default_mapping
@@ -31,7 +32,7 @@ DEMO_NAME = "Demo cohort"
 
 @dataclass(frozen=True, eq=False)
 class LoadedTable:
-    """A table as read: ``kind`` "demo", "upload" or "incoming" (sent by another page)."""
+    """A table as read: ``kind`` "demo", "upload", "registry" or "incoming" (another page's)."""
 
     kind: str
     token: str
@@ -119,6 +120,17 @@ def _take_upload(upload: Any) -> None:
     _try_activate(LoadedTable("upload", token, upload.name, frame), _current_mapping())
 
 
+def _take_registry() -> None:
+    """Every case of the registry (``vbqapp.cohort.registry_source``) becomes the table."""
+    try:
+        name, frame = registry_frame()
+    except VbqError as err:
+        st.session_state[COHORT_PENDING] = Pending(None, str(err))
+        return
+    table = LoadedTable("registry", _frame_token("registry", frame), name, frame)
+    _try_activate(table, _current_mapping())
+
+
 def _active() -> ActiveData:
     active = st.session_state.get(COHORT_ACTIVE)
     if isinstance(active, ActiveData):
@@ -158,7 +170,12 @@ def data_panel() -> tuple[Cohort, str] | None:
                 help="One row per patient: a group column (fracture/control), sex, age, and the "
                 "score columns (vbq_t1, vbq_t2, …) or per-level SIs (T2_L1 … T2_CSF).",
             )
+            use_registry = st.button(
+                "Use the registry", key="cohort_use_registry", icon=":material/database:"
+            )
         _take_upload(upload)
+        if use_registry:
+            _take_registry()
         pending = st.session_state.get(COHORT_PENDING)
         active = _active()
         try:

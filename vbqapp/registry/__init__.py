@@ -1,0 +1,1 @@
+"""The registry's Streamlit side: the shared connection, the Registry page's panels."""

@@ -1,0 +1,1 @@
+"""The case registry: measured cases kept in a database (SQLite by default, or any SQL URL)."""
