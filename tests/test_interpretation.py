@@ -120,8 +120,8 @@ def test_above_sentence_matches_issue_example() -> None:
     assert cmp.at_or_above and cmp.to_dict()["position"] == "above"
     assert cmp.zone is Zone.ABOVE and cmp.to_dict()["zone"] == "above"
     assert cmp.sentence == (
-        "VBQ-T2 0.580 (0.579–0.581) is above the 0.555 cut-off: in the derivation cohort 76% of fracture "
-        "patients and 41% of controls scored this high."
+        "VBQ-T2 0.580 (0.579–0.581) is above the 0.555 cut-off: in the derivation cohort "
+        "76% of fracture patients and 41% of controls scored this high."
     )
     assert cmp.likelihood_ratio == pytest.approx(1.8722359, rel=1e-6)
     assert cmp.posttest_probability is None  # none shown until a pre-test probability is given
@@ -135,8 +135,8 @@ def test_below_sentence() -> None:
     # Observer-agreement interval: 0.5 x (1 -/+ 1.959964 x 3.13503%) = 0.469–0.531 (see
     # tests/test_score_uncertainty.py for the hand computation).
     assert cmp.sentence == (
-        "VBQ-T2 0.500 (0.469–0.531) is below the 0.555 cut-off: in the derivation cohort 24% of fracture "
-        "patients and 59% of controls scored this low."
+        "VBQ-T2 0.500 (0.469–0.531) is below the 0.555 cut-off: in the derivation cohort "
+        "24% of fracture patients and 59% of controls scored this low."
     )
     assert cmp.likelihood_ratio == pytest.approx(0.4013491, rel=1e-6)
 
