@@ -2,9 +2,13 @@
 
 * ``.json`` (one case): flat keys ``{T1|T2|STIR}_{T12|L1..L5|CSF}`` or the nested form
   ``{"T2": {"L1": SI, ..., "CSF": SI}}``, plus optional ``fractured``, ``csf_level``,
-  ``field_strength_t``, ``manufacturer``, ``model`` and ``source`` (``"dicom"``/``"screenshot"``
-  or a list of them). Prints JSON: every score, levels, substitutions, warnings, the inputs and
-  the interpretation against the published cut-offs.
+  ``field_strength_t``, ``manufacturer``, ``model``, ``modality`` (DICOM Modality; anything but
+  ``"MR"`` is refused) and ``source`` (``"dicom"``/``"screenshot"`` or a list of them). Prints
+  JSON: every score, levels, substitutions, warnings, the inputs and the interpretation against
+  the published cut-offs, each comparison with its ``zone`` (below/borderline/above, ``null``
+  when not interpretable) and ``interval`` ``[low, high]`` (``interval_method``: mean SIs carry
+  no per-ROI spread, so the observer-agreement model of Huang et al. 2026 is used), and a
+  ``bottom_line`` sentence.
 * ``.csv`` (one row per patient): the same flat columns; every input column is carried through
   and ``vbq_t1, vbq_t2, vbq_stir, vbq_t2_stir, levels_used, warnings`` are appended. A bad row is
   reported on stderr by its 1-based data row (header not counted) and scoring goes on; the exit
@@ -26,6 +30,7 @@ from vbqcore.anatomy import Sequence
 from vbqcore.cohort.score_table import score_csv
 from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import ScoreError
+from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements, si_column
@@ -36,7 +41,7 @@ __all__ = ["add_parser", "run"]
 logger = logging.getLogger(__name__)
 
 _CASE_KEYS = {"fractured", "csf_level"}
-_PROTOCOL_KEYS = {"field_strength_t", "manufacturer", "model", "source"}
+_PROTOCOL_KEYS = {"field_strength_t", "manufacturer", "model", "source", "modality"}
 _SEQUENCE_KEYS = {s.value.lower() for s in (Sequence.T1, Sequence.T2, Sequence.STIR)}
 
 
@@ -134,6 +139,9 @@ def _protocol(
                 f"{where}: field_strength_t {field!r} must be a number of tesla > 0, e.g. 1.5."
             )
         field = float(field)
+    modality = keys.get("modality")
+    if modality is not None:
+        require_mr(Protocol(modality=str(modality)), where)
     maker, model = keys.get("manufacturer"), keys.get("model")
     raw_sources = keys.get("source")
     items = (
