@@ -258,3 +258,25 @@ def test_to_dict_is_json_safe() -> None:
     data = json.loads(json.dumps(meaning.to_dict(), allow_nan=False))
     assert data["pretest_probability"] == 0.1
     assert data["comparisons"][0]["citation"].startswith("Huang X")
+
+
+def test_borderline_has_no_single_posttest_probability() -> None:
+    # 0.58 with the observer interval 0.544–0.616 (contains 0.555): borderline. Pre-test 0.2:
+    # if below, LR- 0.4013491 -> odds 0.25 x 0.4013491 = 0.1003373 -> 0.0911877; if above,
+    # LR+ 1.8722359 -> 0.318828 (as in test_posttest_probability_by_hand).
+    (cmp,) = interpret(t2_result(580), protocol=GE_15, pretest_probability=0.2).comparisons
+    assert cmp.zone is Zone.BORDERLINE and cmp.posttest_probability is None
+    assert cmp.posttest_range == pytest.approx((0.0911877, 0.318828), rel=1e-5)
+    assert "lies between 9.1% (if below) and 31.9% (if above)" in cmp.sentence
+    data = cmp.to_dict()
+    assert data["position"] == "above" and data["at_or_above"] is True  # existing keys kept
+    assert data["interval_method"] == "observer_agreement" and data["interval_level"] == 0.95
+
+
+def test_missing_interval_falls_back_to_observer_model() -> None:
+    row = {f"T1_L{i}": 450 for i in range(1, 5)} | {f"T2_L{i}": 580 for i in range(1, 5)}
+    result = compute_vbq(CaseMeasurements.from_flat(row | {"T1_CSF": 100, "T2_CSF": 1000}))
+    only_t2 = {ScoreName.VBQ_T2: tight(result)[ScoreName.VBQ_T2]}
+    meaning = interpret(result, intervals=only_t2)
+    assert meaning.intervals[ScoreName.VBQ_T2].method == "test"
+    assert meaning.intervals[ScoreName.VBQ_T1].method == "observer_agreement"

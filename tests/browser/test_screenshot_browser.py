@@ -30,8 +30,8 @@ _TIMEOUT = 30_000
 # Colours of the strip plot's zones (vbqcore/plots/score_strip.py): none may be drawn.
 _ZONE_FILLS = ("rgba(46, 160, 67, 0.18)", "rgba(220, 53, 69, 0.18)")
 _SHAPES = (
-    "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-    ".flatMap(gd => ((gd.layout || {}).shapes || []).map(s => s.fillcolor || ''))"
+    "() => Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd => gd.layout)"
+    ".map(gd => (gd.layout.shapes || []).map(s => s.fillcolor || ''))"
 )
 
 
@@ -60,8 +60,9 @@ def _check(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyp
     reason = page.get_by_text("VBQ-T1 4.000 is not interpretable against the published cut-offs")
     expect(reason).to_be_visible(timeout=_TIMEOUT)
     wait_idle(page)
-    fills = page.evaluate(_SHAPES)
-    assert fills, "the strip plot's shapes were not found"  # the dashed cut-off line is one
+    plots = page.evaluate(_SHAPES)  # one list of shape fills per drawn plotly figure
+    assert plots, "no plotly figure with a layout was found on the page"
+    fills = [f for shapes in plots for f in shapes]
     assert not any(f in _ZONE_FILLS for f in fills), fills
     assert page.get_by_text("Green: below the cut-off").count() == 0
     assert page.get_by_text("Post-test probability").count() == 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.report_fields import ReportFields
 from vbqcore.case.report_pdf import WARNING_RED, bullets, heading, para, pdf_text, table
 from vbqcore.interpretation import CutoffComparison, Interpretation
+from vbqcore.scanner_match import cutoff_source
 from vbqcore.vbq import ScoreName
 
 __all__ = ["front_page"]
@@ -96,7 +96,7 @@ def _limits(pdf: FPDF, interpretation: Interpretation | None) -> None:
         cohort = f" ({cut.cohort})" if cut.cohort else ""
         sources[
             f"the cut-offs come from one derivation cohort{cohort}, {size}scanned on "
-            f"{cut.scanner} ({_short(cut.citation)}); they have not been validated "
+            f"{cut.scanner} ({cutoff_source(cut)}); they have not been validated "
             "externally and may not apply to other scanners, field strengths or populations"
         ] = None
     text = (
@@ -109,13 +109,6 @@ def _limits(pdf: FPDF, interpretation: Interpretation | None) -> None:
         "could put it on either side."
     )
     para(pdf, text, size=8, colour=60)
-
-
-def _short(citation: str) -> str:
-    """``"Huang et al. 2026"`` from a Vancouver citation."""
-    author = citation.split(" ", 1)[0].rstrip(",")
-    year = re.search(r"\b(?:19|20)\d{2}\b", citation)
-    return f"{author} et al. {year.group(0) if year else ''}".strip()
 
 
 def _images(pdf: FPDF, images: Mapping[Sequence, bytes], room: float) -> bool:
