@@ -60,6 +60,12 @@ def _check(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyp
     reason = page.get_by_text("VBQ-T1 4.000 is not interpretable against the published cut-offs")
     expect(reason).to_be_visible(timeout=_TIMEOUT)
     wait_idle(page)
+    figure = page.locator(".js-plotly-plot").first  # the score strip, drawn by plotly.js
+    figure.scroll_into_view_if_needed(timeout=_TIMEOUT)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd => gd.layout)",
+        timeout=_TIMEOUT,
+    )
     plots = page.evaluate(_SHAPES)  # one list of shape fills per drawn plotly figure
     assert plots, "no plotly figure with a layout was found on the page"
     fills = [f for shapes in plots for f in shapes]

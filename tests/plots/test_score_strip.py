@@ -46,6 +46,8 @@ def test_interval_bar_and_zones_only_when_interpretable(tmp_path: Path) -> None:
     assert t2.error_x.arrayminus[0] == result.vbq_t2 - iv.low
     filled = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(filled) == 6  # below + above for each of the three cut-offs
+    # The colours the browser test of the screenshot path looks for (and must not find).
+    assert {s.fillcolor for s in filled} == {"rgba(46, 160, 67, 0.18)", "rgba(220, 53, 69, 0.18)"}
     shot = score_strip(result, interpret(result, sources=[SliceSource.SCREENSHOT]))
     # Not interpretable: no coloured zone, and no cut-off line to read the value against.
     assert not shot.layout.shapes
