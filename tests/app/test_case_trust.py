@@ -114,3 +114,19 @@ def test_dicom_case_shows_bottom_line_intervals_and_zones(tmp_path: Path) -> Non
     picker.set_value("observer_agreement").run()
     captions = [c.value for c in at.caption if "95% interval" in c.value]
     assert captions and "(Observer agreement (Huang 2026))" in captions[0]
+
+
+def test_report_fields_are_typed_never_read_from_dicom(tmp_path: Path) -> None:
+    at = open_case_page()
+    upload(at, files_of(tmp_path, T2))
+    draw(at, T2, phantom_rois())
+    label = next(t for t in at.text_input if t.label == "Case label or pseudonym")
+    reader = next(t for t in at.text_input if t.label == "Reader")
+    exam = next(d for d in at.date_input if d.label == "Exam date")
+    # Nothing is filled in from the headers (the phantom's headers carry a name, ID and dates).
+    assert label.value == "" and reader.value == "" and exam.value is None
+    label.input("Pseudo-12").run()
+    reader.input("Dr A. Reader").run()
+    assert not at.exception and not at.error
+    pdf = next(b for b in at.get("download_button") if "PDF report" in str(b.proto.label))
+    assert not pdf.proto.disabled

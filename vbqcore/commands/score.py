@@ -8,7 +8,9 @@
   the published cut-offs, each comparison with its ``zone`` (below/borderline/above, ``null``
   when not interpretable) and ``interval`` ``[low, high]`` (``interval_method``: mean SIs carry
   no per-ROI spread, so the observer-agreement model of Huang et al. 2026 is used), and a
-  ``bottom_line`` sentence.
+  ``bottom_line`` sentence. An optional ``sem`` key, nested like the SIs
+  (``{"T2": {"L1": 2.1, ..., "CSF": 6.0}}``: each ROI's standard error of the mean, SD/sqrt(n)),
+  gives ``roi_sem`` intervals instead; ``--interval observer_agreement`` forces the observer model.
 * ``.csv`` (one row per patient): the same flat columns; every input column is carried through
   and ``vbq_t1, vbq_t2, vbq_stir, vbq_t2_stir, levels_used, warnings`` are appended. A bad row is
   reported on stderr by its 1-based data row (header not counted) and scoring goes on; the exit
@@ -34,6 +36,8 @@ from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements, si_column
+from vbqcore.score_uncertainty import score_intervals
+from vbqcore.uncertainty import IntervalMethod
 from vbqcore.vbq import Aggregate, compute_vbq
 
 __all__ = ["add_parser", "run"]
@@ -41,7 +45,7 @@ __all__ = ["add_parser", "run"]
 logger = logging.getLogger(__name__)
 
 _CASE_KEYS = {"fractured", "csf_level"}
-_PROTOCOL_KEYS = {"field_strength_t", "manufacturer", "model", "source", "modality"}
+_PROTOCOL_KEYS = {"field_strength_t", "manufacturer", "model", "source", "modality", "sem"}
 _SEQUENCE_KEYS = {s.value.lower() for s in (Sequence.T1, Sequence.T2, Sequence.STIR)}
 
 
@@ -71,6 +75,14 @@ def add_parser(subparsers: Any) -> None:
         help="pre-test probability of the outcome (e.g. OVCF) in (0, 1) for the post-test "
         "probability; .json input only",
     )
+    parser.add_argument(
+        "--interval",
+        choices=[m.value for m in IntervalMethod],
+        default=IntervalMethod.ROI_SEM.value,
+        help="how each score's 95%% interval is made: roi_sem (default; from the 'sem' key, "
+        "else the observer model) or observer_agreement (Huang et al. 2026 Figure 3); .json "
+        "input only",
+    )
     parser.set_defaults(func=run)
 
 
@@ -83,6 +95,10 @@ def run(args: argparse.Namespace) -> int:
         if args.pretest is not None:
             raise ScoreError(
                 "--pretest applies to .json input only (the CSV has no interpretation)."
+            )
+        if args.interval != IntervalMethod.ROI_SEM.value:
+            raise ScoreError(
+                "--interval applies to .json input only (the CSV has no interpretation)."
             )
         return _run_csv(path, args)
     raise ScoreError(f"{path.name}: INPUT must end in .json (one case) or .csv (a table).")
@@ -97,14 +113,21 @@ def _run_json(path: Path, args: argparse.Namespace) -> int:
         raise ScoreError(
             f"{path.name}: expected one JSON object (one case), not {type(data).__name__}."
         )
+    spread = _spread(data.get("sem", data.get("SEM")), path.name)
+    data = {k: v for k, v in data.items() if str(k).strip().lower() != "sem"}
     nested = any(
         str(k).strip().lower() in _SEQUENCE_KEYS and isinstance(v, Mapping) for k, v in data.items()
     )
     case = CaseMeasurements.from_nested(data) if nested else CaseMeasurements.from_flat(data)
     protocol, sources = _protocol(data, path.name)
     result = compute_vbq(case, method=args.method)
+    intervals = score_intervals(result, spread=spread, method=args.interval)
     meaning = interpret(
-        result, protocol=protocol, pretest_probability=args.pretest, sources=sources
+        result,
+        protocol=protocol,
+        pretest_probability=args.pretest,
+        sources=sources,
+        intervals=intervals,
     )
     payload = result.to_dict()
     payload["interpretation"] = meaning.to_dict()
@@ -112,6 +135,30 @@ def _run_json(path: Path, args: argparse.Namespace) -> int:
     payload["ignored_keys"] = [k for k in data if not _known(k, nested)]
     emit_json(payload, args.out)
     return EXIT_OK
+
+
+def _spread(raw: Any, where: str) -> dict[Sequence, dict[str, float]] | None:
+    """The optional ``sem`` key: ``{"T2": {"L1": 2.1, ..., "CSF": 6.0}, ...}`` in SI units."""
+    if raw is None:
+        return None
+    shape = 'e.g. {"T2": {"L1": 2.1, "L2": 2.0, "L3": 2.2, "L4": 2.4, "CSF": 6.0}}'
+    if not isinstance(raw, Mapping):
+        raise ScoreError(
+            f"{where}: sem must be an object of standard errors per sequence, {shape}."
+        )
+    out: dict[Sequence, dict[str, float]] = {}
+    for seq_key, sites in raw.items():
+        name = str(seq_key).strip().upper()
+        if name not in {"T1", "T2", "STIR"} or not isinstance(sites, Mapping):
+            raise ScoreError(f"{where}: sem key {seq_key!r} must be T1, T2 or STIR, {shape}.")
+        for site, value in sites.items():
+            label = str(site).strip().upper()
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ScoreError(f"{where}: sem {name} {label} {value!r} must be a number >= 0.")
+            if not math.isfinite(value) or value < 0:
+                raise ScoreError(f"{where}: sem {name} {label} {value!r} must be a number >= 0.")
+            out.setdefault(Sequence(name), {})[label] = float(value)
+    return out
 
 
 def _known(key: str, nested: bool) -> bool:
