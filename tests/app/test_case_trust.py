@@ -130,3 +130,14 @@ def test_report_fields_are_typed_never_read_from_dicom(tmp_path: Path) -> None:
     assert not at.exception and not at.error
     pdf = next(b for b in at.get("download_button") if "PDF report" in str(b.proto.label))
     assert not pdf.proto.disabled
+
+
+def test_screenshot_with_an_uninformative_name_waits_for_a_pick() -> None:
+    at = open_case_page()
+    upload(at, [("scan.png", phantom_png(sequence=T2))])
+    assert at.session_state["case_model"].loaded == ()
+    assert any("cannot be told from its file name" in w.value for w in at.warning)
+    next(b for b in at.button_group if b.label == "Sequence of these images").set_value("T2").run()
+    assert at.session_state["case_model"].loaded == (T2,)
+    assert not at.success  # a screenshot is loaded with a warning, even when the user picked
+    assert any("→ **T2** (your choice)" in w.value for w in at.warning)
