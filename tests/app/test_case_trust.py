@@ -113,7 +113,7 @@ def test_dicom_case_shows_bottom_line_intervals_and_zones(tmp_path: Path) -> Non
     picker = next(b for b in at.button_group if b.label == "Uncertainty of the scores")
     picker.set_value("observer_agreement").run()
     captions = [c.value for c in at.caption if "95% interval" in c.value]
-    assert captions and "(Observer agreement (Huang 2026))" in captions[0]
+    assert captions and "(observer agreement, Huang et al. 2026)" in captions[0]
 
 
 def test_report_fields_are_typed_never_read_from_dicom(tmp_path: Path) -> None:

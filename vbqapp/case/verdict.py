@@ -24,6 +24,10 @@ _METHOD_LABELS = {
     IntervalMethod.ROI_SEM: "ROI standard error",
     IntervalMethod.OBSERVER_AGREEMENT: "Observer agreement (Huang 2026)",
 }
+_CAPTION_LABELS = {
+    IntervalMethod.ROI_SEM: "ROI standard error",
+    IntervalMethod.OBSERVER_AGREEMENT: "observer agreement, Huang et al. 2026",
+}
 _BADGE = {Zone.BELOW: "green", Zone.BORDERLINE: "orange", Zone.ABOVE: "red"}
 
 
@@ -53,7 +57,7 @@ def interval_method_picker() -> None:
 
 def interval_caption(interval: ScoreInterval) -> str:
     """``"95% interval 0.571–0.595 (ROI standard error)"``."""
-    method = _METHOD_LABELS.get(IntervalMethod(interval.method), str(interval.method))
+    method = _CAPTION_LABELS.get(str(interval.method), str(interval.method))
     return f"{100 * interval.level:.0f}% interval {interval.text()} ({method})"
 
 
