@@ -24,7 +24,7 @@ _METHOD_LABELS = {
     IntervalMethod.ROI_SEM: "ROI standard error",
     IntervalMethod.OBSERVER_AGREEMENT: "Observer agreement (Huang 2026)",
 }
-_CAPTION_LABELS = {
+_CAPTION_LABELS: dict[str, str] = {
     IntervalMethod.ROI_SEM: "ROI standard error",
     IntervalMethod.OBSERVER_AGREEMENT: "observer agreement, Huang et al. 2026",
 }
