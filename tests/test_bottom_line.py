@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vbqcore.anatomy import Sequence
-from vbqcore.imaging.slices import SliceSource
+from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements
 from vbqcore.uncertainty import ScoreInterval
@@ -73,3 +73,16 @@ def test_only_t2_from_screenshot() -> None:
     assert t1.interpretable and t1.zone is not None and not t2.interpretable and t2.zone is None
     assert "VBQ-T2, the only independent predictor" in meaning.bottom_line
     assert "is not interpretable here" in meaning.bottom_line
+
+
+def test_warnings_of_the_lead_weaken_the_line() -> None:
+    r = result(4.0, 0.60)
+    line = interpret(
+        r, intervals=tight(r), protocol=Protocol(manufacturer="SIEMENS", field_strength_t=3.0)
+    ).bottom_line
+    # Two scanner warnings on VBQ-T2: 3 T instead of 1.5 T, Siemens instead of GE.
+    assert "the VBQ-T2 comparison carries 2 warning(s)" in line and "may not apply" in line
+    ge = interpret(
+        r, intervals=tight(r), protocol=Protocol(manufacturer="GE", field_strength_t=1.5)
+    )
+    assert "warning(s)" not in ge.bottom_line

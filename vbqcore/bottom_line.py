@@ -56,8 +56,10 @@ def bottom_line(
     """One sentence combining the scores.
 
     Leads with VBQ-T2 (:data:`LEAD_REASON`) when it was compared with a cut-off, else with the
-    first score that was; names each other score whose zone differs from the lead's; ends with
-    what the result is not. Screenshot-derived scores are never given a zone here.
+    first score that was; names each other score whose zone differs from the lead's; says when
+    the lead's comparison carries warnings (another scanner or field strength, the median,
+    substituted levels); ends with what the result is not. Screenshot-derived scores are never
+    given a zone here.
 
     Parameters
     ----------
@@ -102,5 +104,10 @@ def bottom_line(
     unread = [s.label for s, c in first.items() if s not in readable and s is not lead_name]
     if unread and lead_name is LEAD_SCORE:
         parts.append(" and ".join(unread) + " not interpretable (screenshot)")
+    if lead.warnings:  # scanner, aggregate or levels differ from the derivation study
+        parts.append(
+            f"the {lead_name.label} comparison carries {len(lead.warnings)} warning(s) (scanner, "
+            "method or levels differ from the derivation study), so it may not apply"
+        )
     parts.append(_caveat(lead))
     return "; ".join(parts) + "."
