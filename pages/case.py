@@ -11,6 +11,7 @@ from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
 from vbqapp.case.upload import upload_panel
+from vbqapp.case.verdict import interval_method
 from vbqapp.case.viewer import sync_from_canvas, viewer
 from vbqapp.routing import require_router
 from vbqapp.state import CASE_ACTIVE
@@ -49,7 +50,8 @@ try:
 
     apply_table_edits(seq)  # table edits first: a deleted row remounts the canvas
     sync_from_canvas(seq)
-    evaluation = evaluate_case(get_case())  # widget callbacks ran before this script
+    # widget callbacks ran before this script
+    evaluation = evaluate_case(get_case(), interval_method=interval_method())
 
     image_column, table_column = st.columns([3, 2], gap="small")
     with image_column:

@@ -24,6 +24,7 @@ from vbqcore.interpretation import (
     scanner_warnings,
 )
 from vbqcore.measurements import CaseMeasurements
+from vbqcore.uncertainty import ScoreInterval, Zone
 from vbqcore.vbq import ScoreName, VbqResult, compute_vbq
 
 GE_15 = Protocol(manufacturer="GE MEDICAL SYSTEMS", model="Signa HDxt", field_strength_t=1.5)
@@ -33,6 +34,17 @@ def t2_result(si: float, csf: float = 1000.0, *, method: str = "mean", **extra: 
     """VBQ-T2 = si / csf exactly (all four levels share the SI)."""
     row: dict[str, Any] = {f"T2_L{i}": si for i in range(1, 5)} | {"T2_CSF": csf} | extra
     return compute_vbq(CaseMeasurements.from_flat(row), method=method)
+
+
+def tight(result: VbqResult, half: float = 0.001) -> dict[ScoreName, ScoreInterval]:
+    """Intervals of +/- ``half`` around each score: tests of the above/below wording use these so
+    that no score is borderline."""
+    out = {}
+    for s in result.computed:
+        value = result.score(s)
+        assert value is not None
+        out[s] = ScoreInterval(value - half, value + half, "test")
+    return out
 
 
 def huang(score: ScoreName) -> Any:
@@ -102,12 +114,14 @@ def test_pretest_out_of_range(bad: float) -> None:
 def test_above_sentence_matches_issue_example() -> None:
     # 580 / 1000 = 0.58 >= 0.555: 76.2% of fracture patients and 100 - 59.3 = 40.7 -> 41% of
     # controls scored this high.
-    meaning = interpret(t2_result(580), protocol=GE_15)
+    result = t2_result(580)
+    meaning = interpret(result, protocol=GE_15, intervals=tight(result))
     (cmp,) = [c for c in meaning.comparisons if c.score is ScoreName.VBQ_T2]
     assert cmp.at_or_above and cmp.to_dict()["position"] == "above"
+    assert cmp.zone is Zone.ABOVE and cmp.to_dict()["zone"] == "above"
     assert cmp.sentence == (
-        "VBQ-T2 0.580 is above the 0.555 cut-off: in the derivation cohort 76% of fracture "
-        "patients and 41% of controls scored this high."
+        "VBQ-T2 0.580 (0.579–0.581) is above the 0.555 cut-off: in the derivation cohort "
+        "76% of fracture patients and 41% of controls scored this high."
     )
     assert cmp.likelihood_ratio == pytest.approx(1.8722359, rel=1e-6)
     assert cmp.posttest_probability is None  # none shown until a pre-test probability is given
@@ -117,10 +131,12 @@ def test_above_sentence_matches_issue_example() -> None:
 def test_below_sentence() -> None:
     # 0.5 < 0.555: 100 - 76.2 = 23.8 -> 24% of fracture patients, 59.3 -> 59% of controls.
     (cmp,) = interpret(t2_result(500), protocol=GE_15).comparisons
-    assert not cmp.at_or_above
+    assert not cmp.at_or_above and cmp.zone is Zone.BELOW
+    # Observer-agreement interval: 0.5 x (1 -/+ 1.959964 x 3.13503%) = 0.469–0.531 (see
+    # tests/test_score_uncertainty.py for the hand computation).
     assert cmp.sentence == (
-        "VBQ-T2 0.500 is below the 0.555 cut-off: in the derivation cohort 24% of fracture "
-        "patients and 59% of controls scored this low."
+        "VBQ-T2 0.500 (0.469–0.531) is below the 0.555 cut-off: in the derivation cohort "
+        "24% of fracture patients and 59% of controls scored this low."
     )
     assert cmp.likelihood_ratio == pytest.approx(0.4013491, rel=1e-6)
 
@@ -129,13 +145,17 @@ def test_at_cutoff_counts_as_positive() -> None:
     # 555 / 1000 == 0.555: SPSS counts ">= cut-off" as positive.
     result = t2_result(555)
     assert result.vbq_t2 == 0.555
-    (cmp,) = interpret(result, protocol=GE_15).comparisons
+    (cmp,) = interpret(result, protocol=GE_15, intervals=tight(result, 0.0)).comparisons
     assert cmp.at_or_above and cmp.to_dict()["position"] == "at"
-    assert "is at the 0.555 cut-off" in cmp.sentence
+    # A zero-width interval on the cut-off contains it: borderline, never a confident side.
+    assert cmp.zone is Zone.BORDERLINE and "is borderline" in cmp.sentence
 
 
 def test_posttest_in_comparison() -> None:
-    (cmp,) = interpret(t2_result(580), protocol=GE_15, pretest_probability=0.2).comparisons
+    result = t2_result(580)
+    (cmp,) = interpret(
+        result, protocol=GE_15, pretest_probability=0.2, intervals=tight(result)
+    ).comparisons
     assert cmp.posttest_probability == pytest.approx(0.318828, rel=1e-5)
     assert "post-test probability of OVCF is 31.9% (likelihood ratio 1.87)" in cmp.sentence
     data = cmp.to_dict()
@@ -151,13 +171,14 @@ def test_every_table_3_score_is_compared() -> None:
     )
     # VBQ-T1 = 4.5; VBQ-T2 = 0.58; VBQ-STIR = 0.3; VBQ-T2-STIR = (580-150) / (1000-500) = 0.86
     result = compute_vbq(CaseMeasurements.from_flat(row))
-    meaning = interpret(result, protocol=GE_15)
+    meaning = interpret(result, protocol=GE_15, intervals=tight(result))
     assert [c.cutoff.id for c in meaning.comparisons] == [
         "huang2026-vbq-t1",
         "huang2026-vbq-t2",
         "huang2026-vbq-t2-stir",
     ]
     assert all(c.at_or_above for c in meaning.comparisons)
+    assert [c.zone for c in meaning.comparisons] == [Zone.ABOVE] * 3
     assert meaning.comparisons[2].value == pytest.approx(0.86)
     assert any(n.startswith("Ehresman et al. 2020: VBQ-T1 (median)") for n in meaning.notes)
     assert "No published cut-off in the table for VBQ-STIR." in meaning.notes
@@ -237,3 +258,25 @@ def test_to_dict_is_json_safe() -> None:
     data = json.loads(json.dumps(meaning.to_dict(), allow_nan=False))
     assert data["pretest_probability"] == 0.1
     assert data["comparisons"][0]["citation"].startswith("Huang X")
+
+
+def test_borderline_has_no_single_posttest_probability() -> None:
+    # 0.58 with the observer interval 0.544–0.616 (contains 0.555): borderline. Pre-test 0.2:
+    # if below, LR- 0.4013491 -> odds 0.25 x 0.4013491 = 0.1003373 -> 0.0911877; if above,
+    # LR+ 1.8722359 -> 0.318828 (as in test_posttest_probability_by_hand).
+    (cmp,) = interpret(t2_result(580), protocol=GE_15, pretest_probability=0.2).comparisons
+    assert cmp.zone is Zone.BORDERLINE and cmp.posttest_probability is None
+    assert cmp.posttest_range == pytest.approx((0.0911877, 0.318828), rel=1e-5)
+    assert "lies between 9.1% (if below) and 31.9% (if above)" in cmp.sentence
+    data = cmp.to_dict()
+    assert data["position"] == "above" and data["at_or_above"] is True  # existing keys kept
+    assert data["interval_method"] == "observer_agreement" and data["interval_level"] == 0.95
+
+
+def test_missing_interval_falls_back_to_observer_model() -> None:
+    row = {f"T1_L{i}": 450 for i in range(1, 5)} | {f"T2_L{i}": 580 for i in range(1, 5)}
+    result = compute_vbq(CaseMeasurements.from_flat(row | {"T1_CSF": 100, "T2_CSF": 1000}))
+    only_t2 = {ScoreName.VBQ_T2: tight(result)[ScoreName.VBQ_T2]}
+    meaning = interpret(result, intervals=only_t2)
+    assert meaning.intervals[ScoreName.VBQ_T2].method == "test"
+    assert meaning.intervals[ScoreName.VBQ_T1].method == "observer_agreement"

@@ -48,6 +48,7 @@ __all__ = [
     "CASE_TOOL",
     "CASE_NOTICES",
     "CASE_PENDING_UPLOAD",
+    "CASE_PENDING_PICK",
     "CASE_PENDING_COPY",
     "CASE_BACKGROUNDS",
     "CASE_WIDGET_PREFIX",
@@ -131,6 +132,8 @@ CASE_TOOL = "case_tool"
 CASE_NOTICES = "case_notices"
 #: Uploaded series waiting for "keep or discard the ROIs?": ``[(Sequence, UploadedSeries)]``.
 CASE_PENDING_UPLOAD = "case_pending_upload"
+#: [(number, UploadedSeries)] whose sequence could not be told: held until the user picks one.
+CASE_PENDING_PICK = "case_pending_pick"
 #: A copy of ROIs waiting for confirmation because the targets have ROIs: a :class:`PendingCopy`.
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.

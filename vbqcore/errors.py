@@ -6,6 +6,7 @@ __all__ = [
     "VbqError",
     "VbqInputError",
     "DicomReadError",
+    "ModalityError",
     "ImageReadError",
     "RoiError",
     "ScoreError",
@@ -32,6 +33,11 @@ class VbqInputError(VbqError, ValueError):
 
 class DicomReadError(VbqInputError, OSError):
     """A DICOM file that cannot be read or decoded (not DICOM, truncated, unsupported codec)."""
+
+
+class ModalityError(VbqInputError):
+    """A DICOM image that is not MR (CT, radiograph, a secondary capture of something else):
+    VBQ scores and their cut-offs are defined on MR signal intensities only."""
 
 
 class ImageReadError(VbqInputError, OSError):

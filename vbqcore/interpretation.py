@@ -1,22 +1,30 @@
-"""What a VBQ score means against published cut-offs: likelihood ratios, post-test probability."""
+"""What a VBQ score means against published cut-offs: its zone (below / borderline / above, with
+its measurement interval), likelihood ratios, post-test probability and a bottom line."""
 
 from __future__ import annotations
 
 import logging
 import math
-import re
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from vbqcore.anatomy import Sequence
+from vbqcore.bottom_line import bottom_line
 from vbqcore.cutoffs import Cutoff, load_cutoffs
 from vbqcore.errors import CutoffError
 from vbqcore.imaging.slices import Protocol, SliceSource
-from vbqcore.vbq import ScoreName, VbqResult
+from vbqcore.measurements import MEASURED_SEQUENCES
+from vbqcore.scanner_match import cutoff_source as _short
+from vbqcore.scanner_match import scanner_warnings
+from vbqcore.score_uncertainty import score_intervals
+from vbqcore.uncertainty import IntervalMethod, ScoreInterval, Zone, classify
+from vbqcore.vbq import SCORE_SEQUENCES, ScoreName, VbqResult
 
 __all__ = [
     "CutoffComparison",
     "Interpretation",
+    "NOT_INTERPRETABLE",
     "interpret",
     "likelihood_ratios",
     "posttest_probability",
@@ -25,12 +33,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Field strengths closer than this (tesla) count as the same.
-_FIELD_TOLERANCE_T = 0.05
 _SCREENSHOT_WARNING = (
     "Some SIs come from screenshots: these are display values after windowing, not scanner "
     "values, so the VBQ and its comparison with published cut-offs are unreliable."
 )
+#: First words of every sentence about a screenshot-derived score.
+NOT_INTERPRETABLE = "not interpretable against the published cut-offs"
 
 
 def likelihood_ratios(sensitivity: float, specificity: float) -> tuple[float | None, float | None]:
@@ -71,48 +79,6 @@ def _check_pretest(pretest: float) -> None:
         )
 
 
-def _same_vendor(manufacturer: str, vendor: str) -> bool:
-    words = re.findall(r"[a-z]+", manufacturer.lower())
-    if vendor.lower() == "ge":
-        return "ge" in words or "general electric" in " ".join(words)
-    return vendor.lower() in manufacturer.lower()
-
-
-def scanner_warnings(cutoff: Cutoff, protocol: Protocol | None) -> list[str]:
-    """Warnings when the scan's field strength or vendor differs from (or cannot be compared
-    with) the scanner the cut-off was derived on."""
-    # Worded per source, not per threshold, so one source's cut-offs share one warning.
-    derived = f"the cut-offs of {_short(cutoff)} were derived on {cutoff.scanner}"
-    field = protocol.field_strength_t if protocol else None
-    maker = (protocol.manufacturer or "").strip() if protocol else ""
-    if field is None and not maker:
-        return [f"Scanner unknown: {derived}; they may not apply to this scan."]
-    out: list[str] = []
-    if field is None:
-        out.append(f"Field strength unknown: {derived}; they may not apply.")
-    elif cutoff.field_strength_t is not None and (
-        abs(field - cutoff.field_strength_t) > _FIELD_TOLERANCE_T
-    ):
-        out.append(
-            f"Scan at {field:g} T, but {derived}: VBQ values differ between field strengths, "
-            "so the cut-offs may not apply."
-        )
-    if not maker:
-        out.append(f"Scanner vendor unknown: {derived}; they may not apply.")
-    elif cutoff.scanner_vendor and not _same_vendor(maker, cutoff.scanner_vendor):
-        out.append(
-            f"Scanner vendor {maker} is not {cutoff.scanner_vendor}: {derived}; SIs depend "
-            "on the vendor's sequences, so the cut-offs may not apply."
-        )
-    return out
-
-
-def _short(cutoff: Cutoff) -> str:
-    author = cutoff.citation.split(" ", 1)[0].rstrip(",")
-    year = re.search(r"\b(?:19|20)\d{2}\b", cutoff.citation)
-    return f"{author} et al. {year.group(0) if year else ''}".strip()
-
-
 def _pct(p: float) -> str:
     return f"{100 * p:.0f}%"
 
@@ -125,6 +91,11 @@ class CutoffComparison:
     between adjacent observed values, and SPSS counts a case positive when it is "greater than or
     equal to" the cut-off, so ``>=`` matches how sensitivity and specificity were counted.
     ``likelihood_ratio`` is LR+ when at or above, else LR-.
+
+    ``interval`` is the score's measurement interval and ``zone`` where it sits against the
+    cut-off (:func:`vbqcore.uncertainty.classify`): a borderline score has no single post-test
+    probability (``posttest_range`` gives it for either side instead). A score from screenshot
+    SIs is not ``interpretable``: no zone, no post-test probability.
     """
 
     cutoff: Cutoff
@@ -136,6 +107,10 @@ class CutoffComparison:
     posttest_probability: float | None
     sentence: str
     warnings: tuple[str, ...]
+    interval: ScoreInterval | None = None
+    zone: Zone | None = None
+    interpretable: bool = True
+    posttest_range: tuple[float, float] | None = None
 
     @property
     def score(self) -> ScoreName:
@@ -173,17 +148,26 @@ class CutoffComparison:
             "table": c.table,
             "sentence": self.sentence,
             "warnings": list(self.warnings),
+            "zone": None if self.zone is None else self.zone.value,
+            "interval": None if self.interval is None else [self.interval.low, self.interval.high],
+            "interval_method": None if self.interval is None else str(self.interval.method),
+            "interval_level": None if self.interval is None else self.interval.level,
+            "interpretable": self.interpretable,
+            "posttest_range": None if self.posttest_range is None else list(self.posttest_range),
         }
 
 
 @dataclass(frozen=True)
 class Interpretation:
-    """Every applicable comparison, shared warnings (deduplicated) and reference-only notes."""
+    """Every applicable comparison, shared warnings (deduplicated) and reference-only notes,
+    each computed score's measurement interval, and the one-sentence bottom line."""
 
     comparisons: tuple[CutoffComparison, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
     pretest_probability: float | None
+    intervals: Mapping[ScoreName, ScoreInterval] = field(default_factory=dict)
+    bottom_line: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -191,23 +175,43 @@ class Interpretation:
             "warnings": list(self.warnings),
             "notes": list(self.notes),
             "pretest_probability": self.pretest_probability,
+            "intervals": {s.value: iv.to_dict() for s, iv in self.intervals.items()},
+            "bottom_line": self.bottom_line,
         }
 
 
-def _sentence(cutoff: Cutoff, value: float, at_or_above: bool) -> str:
+def _sentence(
+    cutoff: Cutoff, value: float, at_or_above: bool, interval: ScoreInterval, zone: Zone
+) -> str:
     sens, spec = cutoff.sensitivity, cutoff.specificity
     assert sens is not None and spec is not None and cutoff.value is not None  # Cutoff.usable
     label = cutoff.score.label
     pos, neg = cutoff.positive_group, cutoff.negative_group
+    shown = f"{label} {value:.3f} ({interval.text()})"
+    if zone is Zone.BORDERLINE:
+        return (
+            f"{shown} is borderline: its interval contains the {cutoff.value:g} cut-off, so "
+            "measurement uncertainty alone could put it on either side; it is read as neither "
+            "above nor below."
+        )
     if at_or_above:
         side = "at" if value == cutoff.value else "above"
         return (
-            f"{label} {value:.3f} is {side} the {cutoff.value:g} cut-off: in the derivation "
+            f"{shown} is {side} the {cutoff.value:g} cut-off: in the derivation "
             f"cohort {_pct(sens)} of {pos} and {_pct(1 - spec)} of {neg} scored this high."
         )
     return (
-        f"{label} {value:.3f} is below the {cutoff.value:g} cut-off: in the derivation cohort "
+        f"{shown} is below the {cutoff.value:g} cut-off: in the derivation cohort "
         f"{_pct(1 - sens)} of {pos} and {_pct(spec)} of {neg} scored this low."
+    )
+
+
+def _screenshot_sentence(cutoff: Cutoff, value: float) -> str:
+    return (
+        f"{cutoff.score.label} {value:.3f} is {NOT_INTERPRETABLE}: it comes from screenshot "
+        "pixels (display values after windowing, not scanner SIs), so the "
+        f"{cutoff.value:g} cut-off of {_short(cutoff)} does not apply; the ratio is shown for "
+        "research use within this image only."
     )
 
 
@@ -219,14 +223,33 @@ def _compare(
     protocol: Protocol | None,
     pretest: float | None,
     screenshot: bool,
+    interval: ScoreInterval,
 ) -> CutoffComparison:
     assert cutoff.value is not None and cutoff.sensitivity is not None  # Cutoff.usable
     assert cutoff.specificity is not None
     at_or_above = value >= cutoff.value
     lr_pos, lr_neg = likelihood_ratios(cutoff.sensitivity, cutoff.specificity)
     lr = lr_pos if at_or_above else lr_neg
+    zone: Zone | None = classify(value, interval, cutoff.value, higher_is_risk=True)
     post = None if pretest is None or lr is None else posttest_probability(pretest, lr)
-    sentence = _sentence(cutoff, value, at_or_above)
+    post_range: tuple[float, float] | None = None
+    if screenshot:
+        zone, post, sentence = None, None, _screenshot_sentence(cutoff, value)
+    else:
+        assert zone is not None
+        sentence = _sentence(cutoff, value, at_or_above, interval, zone)
+    if zone is Zone.BORDERLINE:
+        post = None
+        if pretest is not None and lr_pos is not None and lr_neg is not None:
+            post_range = (
+                posttest_probability(pretest, lr_neg),
+                posttest_probability(pretest, lr_pos),
+            )
+            sentence += (
+                f" With a pre-test probability of {100 * pretest:.1f}%, the post-test probability "
+                f"of {cutoff.outcome} lies between {100 * post_range[0]:.1f}% (if below) and "
+                f"{100 * post_range[1]:.1f}% (if above)."
+            )
     if post is not None and pretest is not None and lr is not None:
         sentence += (
             f" With a pre-test probability of {100 * pretest:.1f}%, the post-test probability "
@@ -251,7 +274,19 @@ def _compare(
     if screenshot:
         warnings.append(_SCREENSHOT_WARNING)
     return CutoffComparison(
-        cutoff, value, at_or_above, lr_pos, lr_neg, pretest, post, sentence, tuple(warnings)
+        cutoff,
+        value,
+        at_or_above,
+        lr_pos,
+        lr_neg,
+        pretest,
+        post,
+        sentence,
+        tuple(warnings),
+        interval,
+        zone,
+        not screenshot,
+        post_range,
     )
 
 
@@ -262,6 +297,8 @@ def interpret(
     pretest_probability: float | None = None,
     cutoffs: Iterable[Cutoff] | None = None,
     sources: Collection[SliceSource] = (),
+    intervals: Mapping[ScoreName, ScoreInterval] | None = None,
+    screenshot_sequences: Collection[Sequence] | None = None,
 ) -> Interpretation:
     """Compare each computed score with every published cut-off for it.
 
@@ -277,7 +314,14 @@ def interpret(
     cutoffs : iterable of Cutoff, optional
         The table to use; the packaged published table by default.
     sources : collection of SliceSource
-        Where the SIs came from; any ``SCREENSHOT`` adds a warning.
+        Where the SIs came from; any ``SCREENSHOT`` adds a warning and makes the scores
+        :data:`NOT_INTERPRETABLE` (all of them, unless ``screenshot_sequences`` says which).
+    intervals : mapping of ScoreName to ScoreInterval, optional
+        Each score's measurement interval (:func:`vbqcore.score_uncertainty.score_intervals`);
+        a score missing here gets the observer-agreement interval, so every score has one.
+    screenshot_sequences : collection of Sequence, optional
+        The sequences whose SIs come from screenshots; a score is not interpretable when any of
+        its sequences is one of them.
 
     Returns
     -------
@@ -288,6 +332,12 @@ def interpret(
         _check_pretest(pretest_probability)
     table = load_cutoffs() if cutoffs is None else tuple(cutoffs)
     screenshot = SliceSource.SCREENSHOT in set(sources)
+    shot_seqs: set[Sequence] = set(MEASURED_SEQUENCES)
+    if screenshot_sequences is not None:
+        shot_seqs = set(screenshot_sequences)
+        screenshot = screenshot or bool(shot_seqs)
+    fallback = score_intervals(result, method=IntervalMethod.OBSERVER_AGREEMENT)
+    chosen = {name: (intervals or {}).get(name) or fallback[name] for name in result.computed}
     comparisons: list[CutoffComparison] = []
     notes: list[str] = []
     for name in result.computed:
@@ -304,6 +354,7 @@ def interpret(
                     f"{cutoff.outcome}{auc}; no threshold could be confirmed, so none is applied."
                 )
                 continue
+            from_shot = screenshot and bool(shot_seqs & set(SCORE_SEQUENCES[name]))
             comparisons.append(
                 _compare(
                     result,
@@ -311,12 +362,18 @@ def interpret(
                     value,
                     protocol=protocol,
                     pretest=pretest_probability,
-                    screenshot=screenshot,
+                    screenshot=from_shot,
+                    interval=chosen[name],
                 )
             )
     warnings = [w for c in comparisons for w in c.warnings]
     if screenshot and not comparisons:
         warnings.append(_SCREENSHOT_WARNING)
     return Interpretation(
-        tuple(comparisons), tuple(dict.fromkeys(warnings)), tuple(notes), pretest_probability
+        tuple(comparisons),
+        tuple(dict.fromkeys(warnings)),
+        tuple(notes),
+        pretest_probability,
+        chosen,
+        bottom_line(comparisons, computed=result.computed, screenshot=screenshot),
     )

@@ -47,8 +47,15 @@ def test_json_flat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = [c["cutoff_id"] for c in out["interpretation"]["comparisons"]]
     assert ids == ["huang2026-vbq-t1", "huang2026-vbq-t2"]
     t2 = out["interpretation"]["comparisons"][1]
-    assert t2["sentence"].startswith("VBQ-T2 0.580 is above the 0.555 cut-off")
-    assert t2["posttest_probability"] is None
+    # Mean SIs only: the observer-agreement interval (Huang et al. 2026 Figure 3, worked in
+    # tests/test_score_uncertainty.py): relative SE 3.13505%, 0.58 x (1 -/+ 1.959964 x 0.0313505)
+    # = 0.54436–0.61564, which contains 0.555: borderline, with no single post-test probability.
+    assert t2["zone"] == "borderline" and t2["interval_method"] == "observer_agreement"
+    assert t2["interval"] == pytest.approx([0.5443614, 0.6156386], rel=1e-6)
+    assert t2["sentence"].startswith("VBQ-T2 0.580 (0.544–0.616) is borderline")
+    assert t2["posttest_probability"] is None and t2["position"] == "above"
+    assert set(out["interpretation"]["intervals"]) == {"vbq_t1", "vbq_t2"}
+    assert out["interpretation"]["bottom_line"].startswith("VBQ-T2 0.580 (0.544–0.616) is border")
     assert out["interpretation"]["warnings"] == []
     assert out["protocol"]["field_strength_t"] == 1.5
     assert out["ignored_keys"] == ["id"]
@@ -83,8 +90,13 @@ def test_json_median_pretest_and_warnings(
     ):
         assert part in warnings
     t2 = out["interpretation"]["comparisons"][1]
-    # 0.575 >= 0.555 -> LR+ 1.8722359; pre-test 0.2 -> post-test 0.318828 (see interpretation tests)
-    assert t2["posttest_probability"] == pytest.approx(0.318828, rel=1e-5)
+    # Screenshot SIs: not interpretable against the cut-offs, so no zone and no post-test
+    # probability even though a pre-test probability was given; the interval is still there.
+    assert t2["zone"] is None and t2["interpretable"] is False
+    assert t2["posttest_probability"] is None and t2["posttest_range"] is None
+    assert t2["sentence"].startswith("VBQ-T2 0.575 is not interpretable against the published")
+    assert len(t2["interval"]) == 2
+    assert out["interpretation"]["bottom_line"].startswith("Not interpretable against")
 
 
 def test_json_to_out_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

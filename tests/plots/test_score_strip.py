@@ -6,6 +6,8 @@ from pathlib import Path
 
 from tests.case_helpers import measured_case
 from vbqcore.case.evaluation import evaluate_case
+from vbqcore.imaging.slices import SliceSource
+from vbqcore.interpretation import interpret
 from vbqcore.plots.score_strip import score_strip
 
 
@@ -31,3 +33,22 @@ def test_without_interpretation_only_the_values_are_drawn(tmp_path: Path) -> Non
     assert evaluation.result is not None
     fig = score_strip(evaluation.result, None)
     assert len(fig.data) == 4 and not [s for s in fig.layout.shapes if s.type == "line"]
+
+
+def test_interval_bar_and_zones_only_when_interpretable(tmp_path: Path) -> None:
+    evaluation = evaluate_case(measured_case(tmp_path), interval_method="observer_agreement")
+    result, meaning = evaluation.result, evaluation.interpretation
+    assert result is not None and meaning is not None
+    fig = score_strip(result, meaning)
+    t2 = next(t for t in fig.data if t.name == "VBQ-T2")
+    iv = meaning.intervals["vbq_t2"]
+    assert t2.error_x.array[0] == iv.high - result.vbq_t2
+    assert t2.error_x.arrayminus[0] == result.vbq_t2 - iv.low
+    filled = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(filled) == 6  # below + above for each of the three cut-offs
+    # The colours the browser test of the screenshot path looks for (and must not find).
+    assert {s.fillcolor for s in filled} == {"rgba(46, 160, 67, 0.18)", "rgba(220, 53, 69, 0.18)"}
+    shot = score_strip(result, interpret(result, sources=[SliceSource.SCREENSHOT]))
+    # Not interpretable: no coloured zone, and no cut-off line to read the value against.
+    assert not shot.layout.shapes
+    assert len(shot.data) == 4  # the values (ratios within the image) are still drawn

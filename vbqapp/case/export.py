@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from vbqapp.case.report_inputs import report_inputs
 from vbqapp.case.session import (
     clear_notices,
     get_case,
@@ -86,9 +87,10 @@ def export_panel(evaluation: CaseEvaluation) -> None:
     case = get_case()
     windows = {s: current_window(s, sl) for s in case.loaded if (sl := case[s].slice) is not None}
     ready = bool(case.loaded)
+    fields = report_inputs()
 
     def report() -> bytes:
-        return build_report(case, evaluation, images=_images(case, windows))
+        return build_report(case, evaluation, images=_images(case, windows), fields=fields)
 
     def pngs() -> bytes:
         return _png_zip(_images(case, windows))
@@ -123,7 +125,7 @@ def export_panel(evaluation: CaseEvaluation) -> None:
             file_name=name,
             mime=mime,
             on_click="ignore",
-            disabled=not ready,
+            disabled=not ready or (name.endswith(".pdf") and fields is None),
             width="stretch",
         )
     st.caption(

@@ -51,7 +51,13 @@ def literature_panel(evaluation: CaseEvaluation) -> None:
         return
     st.subheader("Published thresholds for this case")
     group = default_target_setting(widget_key("default_target"), label="Default target (question)")
-    reading = read_literature(result, protocol=evaluation.protocol, target_group=group)
+    own = {} if evaluation.interpretation is None else evaluation.interpretation.intervals
+    reading = read_literature(
+        result,
+        protocol=evaluation.protocol,
+        target_group=group,
+        intervals={s: (iv.low, iv.high) for s, iv in own.items()},
+    )
     st.caption(reading.summary)
     groups = reading.by_target()
     if not groups:

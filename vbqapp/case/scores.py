@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from vbqapp.case.session import get_case, put_case, seed, widget_key
+from vbqapp.case.verdict import bottom_line, interval_caption, interval_method_picker, zone_badge
 from vbqapp.state import set_latest_result
 from vbqcore.anatomy import Level
 from vbqcore.case.evaluation import CaseEvaluation
@@ -88,13 +89,15 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def _comparison(c: CutoffComparison) -> str:
+    if not c.interpretable:  # the reason first; no zone colour, LR or post-test probability
+        return f"**{c.score.label}** {zone_badge(c)} {c.sentence}"
     post = ""
     if c.posttest_probability is not None:
         post = f" Post-test probability: **{100 * c.posttest_probability:.1f}%**."
     return (
-        f"**{c.score.label}.** {c.sentence} Sensitivity {c.cutoff.sensitivity:.3f}, "
-        f"specificity {c.cutoff.specificity:.3f}; LR+ {_fmt(c.lr_positive)}, "
-        f"LR− {_fmt(c.lr_negative)}.{post}"
+        f"**{c.score.label}** {zone_badge(c)} {c.sentence} Sensitivity "
+        f"{c.cutoff.sensitivity:.3f}, specificity {c.cutoff.specificity:.3f}; LR+ "
+        f"{_fmt(c.lr_positive)}, LR− {_fmt(c.lr_negative)}.{post}"
     )
 
 
@@ -112,6 +115,8 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
     """The four scores as they become computable, their interpretation, plot and warnings."""
     st.subheader("3 · Scores")
     result = evaluation.result
+    interpretation = evaluation.interpretation
+    bottom_line(interpretation if result is not None else None)
     columns = st.columns(len(ScoreName))
     for column, name in zip(columns, ScoreName, strict=True):
         value = None if result is None else result.score(name)
@@ -126,19 +131,25 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
         elif result is not None:
             used = ", ".join(lv.value for lv in result.levels_used[name])
             column.caption(f"levels {used}")
+            interval = None if interpretation is None else interpretation.intervals.get(name)
+            if interval is not None:
+                column.caption(interval_caption(interval))
     for problem in evaluation.problems:
         st.info(problem, icon=":material/edit_note:")
     set_latest_result(result)
     if result is None:
         return
-    interpretation = evaluation.interpretation
+    interval_method_picker()
     plot, text = st.columns([2, 3])
     with plot:
         st.plotly_chart(
             score_strip(result, interpretation), width="stretch", config={"displayModeBar": False}
         )
-        if interpretation is not None and interpretation.comparisons:
-            st.caption("Green: below the cut-off; red: at or above it (fractures commoner there).")
+        if interpretation is not None and any(c.interpretable for c in interpretation.comparisons):
+            st.caption(
+                "Green: below the cut-off; red: at or above it (fractures commoner there). The "
+                "bar is the score's 95% interval: one that crosses the cut-off is borderline."
+            )
     with text:
         if interpretation is not None:
             for comparison in interpretation.comparisons:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from vbqapp.case.sequence_pick import hold_for_pick, needs_pick, pick_panel
 from vbqapp.case.session import (
     clear_notices,
     fresh_number,
@@ -37,7 +38,8 @@ __all__ = ["upload_panel", "take_files"]
 _HELP = (
     "Sagittal T1, T2 and STIR: DICOM files (select all files of a series, or several series at "
     "once), a .zip of them, or PNG/JPEG screenshots. Each series goes to the sequence its header "
-    "suggests; change it below if needed."
+    "says (you are asked when it cannot be told); change it below if needed. Only MR is scored: "
+    "CT, radiographs and secondary captures are refused."
 )
 
 
@@ -54,6 +56,7 @@ def upload_panel() -> None:
     st.caption(_HELP)
     show_notices("upload")
     with st.container():
+        pick_panel(_picked)
         _pending_uploads()
     columns = st.columns(len(MEASURED_SEQUENCES))
     for column, seq in zip(columns, MEASURED_SEQUENCES, strict=True):
@@ -84,17 +87,38 @@ def _take(files: list[tuple[str, bytes]]) -> None:
     remember_patient(files)  # keyed hashes of the PatientIDs only (registry re-measure check)
     for message in batch.errors:
         notify("upload", "error", message)
+    known = [u for u in batch.series if not needs_pick(u)]
+    for upload in batch.series:
+        if needs_pick(upload):
+            hold_for_pick(upload)
+    _place(known, [u.guess for u in known])
+
+
+def _picked(target: Sequence, upload: UploadedSeries) -> None:
+    """The user picked ``target`` for a held series: place it like a known one."""
+    _place([upload], [target], picked=True)
+
+
+def _place(uploads: list[UploadedSeries], wanted: list[Sequence], *, picked: bool = False) -> None:
+    """Load each series in its slot (asking first where ROIs would be lost)."""
     case = get_case()
-    targets = assign_sequences([u.guess for u in batch.series], occupied=case.loaded)
+    targets = assign_sequences(wanted, occupied=case.loaded)
     pending = list(st.session_state.get(CASE_PENDING_UPLOAD, []))
     changed: list[Sequence] = []
-    for upload, target in zip(batch.series, targets, strict=True):
+    for upload, target in zip(uploads, targets, strict=True):
         if target is None:
             notify(
                 "upload",
                 "error",
                 f"{upload.description}: more than three series in one "
                 "upload; it was not used. Upload it alone and pick its sequence.",
+            )
+            continue
+        if not picked and target is not upload.guess:  # its own slot is taken: ask, never guess
+            hold_for_pick(
+                upload,
+                reason=f"its header says {upload.guess.value}, but another series of this "
+                f"upload is {upload.guess.value} too",
             )
             continue
         state = case[target]
@@ -104,14 +128,24 @@ def _take(files: list[tuple[str, bytes]]) -> None:
         update = load_series(case, target, upload.series, keep_rois=bool(state.rois))
         case = update.case
         changed.append(target)
+        screenshot = upload.series.default_slice.source is SliceSource.SCREENSHOT
         how = (
-            "its header says so"
-            if upload.guess is target
-            else "the sequence could not be told from it"
-            if upload.guess not in MEASURED_SEQUENCES
-            else f"its header suggests {upload.guess.value}, already taken"
+            "your choice"
+            if picked
+            else "its file name says so"
+            if screenshot
+            else "its header says so"
         )
-        notify("upload", "success", f"{upload.description} → **{target.value}** ({how}).")
+        if screenshot:  # never a green box: its scores cannot be read against the cut-offs
+            notify(
+                "upload",
+                "warning",
+                f"{upload.description} → **{target.value}** ({how}). A screenshot holds display "
+                "values, not scanner SIs: its scores are not interpretable against the "
+                "published cut-offs.",
+            )
+        else:
+            notify("upload", "success", f"{upload.description} → **{target.value}** ({how}).")
         if state.rois:
             notify(
                 "upload",

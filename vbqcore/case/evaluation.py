@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,8 @@ from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import Interpretation, interpret
 from vbqcore.measurements import MEASURED_SEQUENCES, CaseMeasurements, SequenceMeasurement
 from vbqcore.roi.measure import RoiStats, measure_roi
+from vbqcore.score_uncertainty import score_intervals
+from vbqcore.uncertainty import IntervalMethod
 from vbqcore.vbq import VbqResult, compute_vbq
 
 __all__ = ["SequenceStats", "CaseEvaluation", "measure_sequence", "evaluate_case"]
@@ -42,6 +45,7 @@ class SequenceStats:
     problems: tuple[str, ...]
     source: SliceSource | None
     conflicts: tuple[str, ...] = ()
+    sems: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -58,6 +62,7 @@ class SequenceStats:
             "problems": list(self.problems),
             "source": None if self.source is None else self.source.value,
             "conflicts": list(self.conflicts),
+            "sems": {k: (None if math.isnan(v) else v) for k, v in self.sems.items()},
         }
 
 
@@ -134,6 +139,7 @@ def measure_sequence(state: SequenceCase) -> SequenceStats:
         problems.append(f"{seq}: no ROI is labelled CSF; draw one in the thecal sac at L3.")
     if state.rois and not levels and not any(lab in Level.__members__ for lab in where):
         problems.append(f"{seq}: no ROI is labelled with a level (L1-L4, or T12/L5).")
+    sems = {label: _sem(stats[i]) for label, i in unique.items()}
     return SequenceStats(
         state.sequence,
         tuple(stats),
@@ -143,7 +149,17 @@ def measure_sequence(state: SequenceCase) -> SequenceStats:
         tuple(problems),
         slice_.source,
         conflicts,
+        sems,
     )
+
+
+def _sem(stats: RoiStats | None) -> float:
+    """Standard error of an ROI mean, SD / sqrt(n) (pixels taken as independent); NaN for one
+    pixel, whose SD is undefined."""
+    assert stats is not None  # callers pass measured ROIs only
+    if stats.n_pixels < 2 or math.isnan(stats.sd):
+        return math.nan
+    return stats.sd / math.sqrt(stats.n_pixels)
 
 
 def _mean(stats: RoiStats | None) -> float:
@@ -196,10 +212,19 @@ def _score(measurements: CaseMeasurements, case: Case) -> tuple[VbqResult | None
     return None, problems
 
 
-def evaluate_case(case: Case, *, cutoffs: Iterable[Cutoff] | None = None) -> CaseEvaluation:
+def evaluate_case(
+    case: Case,
+    *,
+    cutoffs: Iterable[Cutoff] | None = None,
+    interval_method: IntervalMethod | str = IntervalMethod.ROI_SEM,
+) -> CaseEvaluation:
     """Measure every ROI, compute every computable VBQ score and interpret it.
 
-    Never raises for something the user can fix on the page: such things become ``problems``.
+    Each score's interval comes from its ROIs' standard errors (``interval_method="roi_sem"``,
+    the default; the observer-agreement model where an ROI has no spread) or from the observer
+    agreement of Huang et al. 2026 (``"observer_agreement"``). A score from screenshot SIs is
+    not interpretable against the published cut-offs. Never raises for something the user can
+    fix on the page: such things become ``problems``.
     """
     per_seq = {s: measure_sequence(case[s]) for s in MEASURED_SEQUENCES}
     problems = [p for st in per_seq.values() for p in st.problems]
@@ -222,6 +247,12 @@ def evaluate_case(case: Case, *, cutoffs: Iterable[Cutoff] | None = None) -> Cas
     protocol, scanner = _protocol(case, result.inputs.sequences)
     warnings += scanner + list(result.warnings)
     sources = {st.source for q, st in per_seq.items() if q in result.inputs.sequences}
+    shots = [
+        q
+        for q, st in per_seq.items()
+        if q in result.inputs.sequences and st.source is SliceSource.SCREENSHOT
+    ]
+    spread = {q: st.sems for q, st in per_seq.items()}
     try:
         interpretation: Interpretation | None = interpret(
             result,
@@ -229,6 +260,8 @@ def evaluate_case(case: Case, *, cutoffs: Iterable[Cutoff] | None = None) -> Cas
             pretest_probability=case.pretest_probability,
             cutoffs=cutoffs,
             sources={s for s in sources if s is not None},
+            intervals=score_intervals(result, spread=spread, method=interval_method),
+            screenshot_sequences=shots,
         )
     except CutoffError as err:
         problems.append(str(err))

@@ -1,48 +1,40 @@
-"""The de-identified PDF report of one case (fpdf2): images, SIs per level, scores, meaning.
+"""The de-identified PDF report of one case (fpdf2).
 
-The report names no patient: it is built from the ``Case`` (ROIs, de-identified ``Protocol``)
-and its ``CaseEvaluation`` only, which never hold a DICOM patient attribute or a file name.
+Page 1 (:mod:`vbqcore.case.report_front`) holds what a reader needs: the fields the user typed,
+the bottom line, the scores with intervals and zones, what the result is not, every warning, the
+annotated images and a signature line. The details follow: images measured, SIs per level, the
+comparison with each cut-off, the method and references.
+
+The report names no patient: it is built from the ``Case`` (ROIs, de-identified ``Protocol``),
+its ``CaseEvaluation`` and the ``ReportFields`` the user typed, which never hold a DICOM patient
+attribute or a file name.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from vbqcore import __version__
 from vbqcore.anatomy import CSF, Level, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import Case
+from vbqcore.case.report_fields import ReportFields
+from vbqcore.case.report_front import front_page
+from vbqcore.case.report_pdf import ReportPdf, bullets, heading, para, pdf_text, table
 from vbqcore.imaging.uploads import describe_protocol
 from vbqcore.interpretation import CutoffComparison
+from vbqcore.score_uncertainty import HUANG_2026_INTER_OBSERVER
 from vbqcore.vbq import ScoreName
 
 __all__ = ["build_report", "pdf_text"]
 
 logger = logging.getLogger(__name__)
 
-# The PDF core fonts are Latin-1: map the few other characters the messages use.
-_LATIN1 = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "≥": ">=",
-        "≤": "<=",
-        "→": "->",
-        "…": "...",
-        "‘": "'",
-        "’": "'",
-        "“": '"',
-        "”": '"',
-        "≈": "~",
-    }
-)
 _METHOD = (
     "VBQ = aggregate signal intensity (SI) of the vertebral bodies L1-L4 / SI of the CSF at L3 "
     "(L2 or L4 when L3 is stenotic), on the mid-sagittal slice of each sequence (Ehresman et al., "
@@ -51,60 +43,26 @@ _METHOD = (
     "al., Global Spine J 2026;16(1):162-170). SIs are ROI means in scanner units after the DICOM "
     "modality LUT."
 )
-
-
-def pdf_text(text: str) -> str:
-    """``text`` as the PDF core fonts can print it (Latin-1; other characters replaced)."""
-    return text.translate(_LATIN1).encode("latin-1", errors="replace").decode("latin-1")
-
-
-class _Report(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", size=7)
-        self.set_text_color(110)
-        self.cell(
-            0,
-            5,
-            pdf_text(
-                f"VBQ Dashboard {__version__} - research use only, not a "
-                f"medical device - page {self.page_no()}"
-            ),
-            align="C",
-        )
-
-
-def _heading(pdf: FPDF, text: str) -> None:
-    pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.set_text_color(20)
-    pdf.cell(0, 7, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=9)
-
-
-Colour = int | tuple[int, int, int]  # grey level or RGB
-_WARNING_RED = (150, 30, 30)
-
-
-def _para(pdf: FPDF, text: str, *, size: float = 9, colour: Colour = 30) -> None:
-    pdf.set_font("Helvetica", size=size)
-    pdf.set_text_color(*colour) if isinstance(colour, tuple) else pdf.set_text_color(colour)
-    pdf.multi_cell(0, 4.6, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-
-
-def _bullets(pdf: FPDF, items: Iterable[str], *, colour: Colour = 30) -> None:
-    for item in items:
-        _para(pdf, f"- {item}", colour=colour)
-
-
-def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[float, ...] | None = None) -> None:
-    pdf.set_font("Helvetica", size=8.5)
-    pdf.set_text_color(20)
-    with pdf.table(col_widths=widths, text_align="CENTER", line_height=5.2) as table:
-        for row in rows:
-            cells = table.row()
-            for value in row:
-                cells.cell(pdf_text(value))
+_UNCERTAINTY = (
+    "Intervals (95%): 'roi sem' propagates each ROI's standard error of the mean (SD / sqrt of "
+    "its pixels) to the score by the delta method - pixel noise only, the narrowest honest "
+    "interval; 'observer agreement' uses the inter-observer 95% limits of agreement of the SIs "
+    "in Huang et al. 2026 (Figure 3: {limits}), one reader's relative SD being (upper - lower) / "
+    "(2 x 1.96 x sqrt 2), and is used whenever an ROI has no spread. A score whose interval "
+    "contains its cut-off is borderline: it is read as neither above nor below. Zones and the "
+    "bottom line lead with VBQ-T2, the only independent predictor of OVCF in Huang et al.'s "
+    "multivariable analysis."
+)
+_REFERENCES = (
+    "Huang X, Cai C, Huang S, et al. T2-Weighted MRI-Based Vertebral Bone Quality Score is an "
+    "Independent Risk Factor of Osteoporotic Vertebral Compression Fracture: An Age- and "
+    "Sex-Matched Study. Global Spine J. 2026;16(1):162-170. doi:10.1177/21925682251339995",
+    "Ehresman J, Pennington Z, Schilling A, et al. Novel MRI-based score for assessment of bone "
+    "density in operative spine patients. Spine J. 2020;20(4):556-562.",
+    "Bland JM, Altman DG. Statistical methods for assessing agreement between two methods of "
+    "clinical measurement. Lancet. 1986;1(8476):307-310.",
+    "Deeks JJ, Altman DG. Diagnostic tests 4: likelihood ratios. BMJ. 2004;329:168-169.",
+)
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -112,7 +70,7 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _scan_section(pdf: FPDF, case: Case) -> None:
-    _heading(pdf, "Images measured")
+    heading(pdf, "Images measured")
     for seq in case.loaded:
         state = case[seq]
         assert state.series is not None and state.slice is not None  # loaded
@@ -124,7 +82,7 @@ def _scan_section(pdf: FPDF, case: Case) -> None:
         )
         kind = "DICOM" if shown.source.value == "dicom" else "screenshot (display values)"
         desc = state.series.protocol.series_description
-        _para(
+        para(
             pdf,
             f"{seq.value}: {kind}" + (f" '{desc}'" if desc else "") + f"; "
             f"{describe_protocol(state.series.protocol)}; slice "
@@ -132,30 +90,11 @@ def _scan_section(pdf: FPDF, case: Case) -> None:
         )
 
 
-def _images(pdf: FPDF, images: Mapping[Sequence, bytes]) -> None:
-    if not images:
-        return
-    _heading(pdf, "Regions of interest")
-    gap = 4.0
-    width = (pdf.epw - gap * (len(images) - 1)) / max(len(images), 1)
-    width = min(width, 62.0)
-    top = pdf.get_y()
-    bottom = top
-    for k, (seq, png) in enumerate(images.items()):
-        x = pdf.l_margin + k * (width + gap)
-        pdf.set_xy(x, top)
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(width, 5, pdf_text(seq.value), align="C")
-        info = pdf.image(io.BytesIO(png), x=x, y=top + 5, w=width)
-        bottom = max(bottom, top + 5 + float(info.rendered_height))
-    pdf.set_xy(pdf.l_margin, bottom + 2)
-
-
 def _si_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
     seqs = [s for s in case.loaded if evaluation.sequences[s].stats]
     if not seqs:
         return
-    _heading(pdf, "Signal intensity per level (ROI mean +/- SD, pixels)")
+    heading(pdf, "Signal intensity per level (ROI mean +/- SD, pixels)")
     rows = [["Site", *(s.value for s in seqs)]]
     for site in [*(lv.value for lv in Level), CSF]:
         cells = []
@@ -176,17 +115,19 @@ def _si_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
         if any(cells):
             marker = " (fractured)" if site in {lv.value for lv in case.fractured} else ""
             rows.append([site + marker, *cells])
-    _table(pdf, rows)
+    table(pdf, rows)
 
 
 def _comparison_row(c: CutoffComparison) -> list[str]:
     post = "-" if c.posttest_probability is None else f"{100 * c.posttest_probability:.1f}%"
-    position = "at/above" if c.at_or_above else "below"
+    if c.posttest_range is not None:
+        post = f"{100 * c.posttest_range[0]:.1f}-{100 * c.posttest_range[1]:.1f}%"
+    zone = "not interpretable" if c.zone is None else c.zone.value
     return [
         c.score.label,
         f"{c.value:.3f}",
         f"{c.cutoff.value:g}",
-        position,
+        zone,
         _fmt(c.cutoff.sensitivity, 3),
         _fmt(c.cutoff.specificity, 3),
         _fmt(c.lr_positive, 2),
@@ -196,11 +137,11 @@ def _comparison_row(c: CutoffComparison) -> list[str]:
 
 
 def _score_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
-    _heading(pdf, "VBQ scores")
+    heading(pdf, "VBQ scores in detail")
     result = evaluation.result
     if result is None:
-        _para(pdf, "No score could be computed.")
-        _bullets(pdf, evaluation.problems)
+        para(pdf, "No score could be computed.")
+        bullets(pdf, evaluation.problems)
         return
     rows = [["Score", "Value", "Levels used", "Substituted"]]
     for name in ScoreName:
@@ -217,9 +158,9 @@ def _score_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
                 ", ".join(f"{k.value}->{v.value}" for k, v in subs.items()) or "none",
             ]
         )
-    _table(pdf, rows, (30, 25, 70, 45))
+    table(pdf, rows, (30, 25, 70, 45))
     fractured = ", ".join(lv.value for lv in sorted(case.fractured, key=lambda lv: lv.order))
-    _para(
+    para(
         pdf,
         f"Aggregate of the levels: {result.method.value}. CSF level: {case.csf_level.value}. "
         f"Fractured: {fractured or 'none'}.",
@@ -227,13 +168,13 @@ def _score_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
     interpretation = evaluation.interpretation
     if interpretation is None:
         return
-    _heading(pdf, "Interpretation against published cut-offs")
+    heading(pdf, "Interpretation against published cut-offs")
     if interpretation.comparisons:
         header = [
             "Score",
             "Value",
             "Cut-off",
-            "Position",
+            "Zone",
             "Sens",
             "Spec",
             "LR+",
@@ -241,9 +182,9 @@ def _score_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
             "Post-test",
         ]
         rows = [header] + [_comparison_row(c) for c in interpretation.comparisons]
-        _table(pdf, rows, (28, 17, 17, 20, 16, 16, 16, 16, 20))
+        table(pdf, rows, (26, 16, 16, 26, 14, 14, 14, 14, 24))
         for c in interpretation.comparisons:
-            _para(pdf, c.sentence)
+            para(pdf, c.sentence)
         sources: dict[str, list[str]] = {}
         for c in interpretation.comparisons:
             where = (
@@ -252,10 +193,20 @@ def _score_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
                 + f"; outcome: {c.cutoff.outcome}."
             )
             sources.setdefault(where, []).append(c.score.label)
-        _bullets(pdf, (f"Cut-offs for {', '.join(v)}: {k}" for k, v in sources.items()), colour=60)
+        bullets(pdf, (f"Cut-offs for {', '.join(v)}: {k}" for k, v in sources.items()), colour=60)
     if interpretation.pretest_probability is not None:
-        _para(pdf, f"Pre-test probability used: {100 * interpretation.pretest_probability:.1f}%.")
-    _bullets(pdf, interpretation.notes, colour=60)
+        para(pdf, f"Pre-test probability used: {100 * interpretation.pretest_probability:.1f}%.")
+    bullets(pdf, interpretation.notes, colour=60)
+
+
+def _limits_text() -> str:
+    parts = []
+    for seq, lim in HUANG_2026_INTER_OBSERVER.items():
+        parts.append(
+            f"{seq.value} bodies {lim.body_lower_pct:g}% to {lim.body_upper_pct:g}%, CSF "
+            f"{lim.csf_lower_pct:g}% to {lim.csf_upper_pct:g}%"
+        )
+    return "; ".join(parts)
 
 
 def build_report(
@@ -264,46 +215,70 @@ def build_report(
     *,
     images: Mapping[Sequence, bytes] | None = None,
     generated_at: datetime | None = None,
+    fields: ReportFields | None = None,
 ) -> bytes:
-    """The PDF report as bytes.
+    """The PDF report as bytes: page 1 for the reader, details after.
 
     Parameters
     ----------
     case, evaluation : Case, CaseEvaluation
         What was measured and what it gives (``vbqcore.case.evaluation.evaluate_case``).
     images : mapping of Sequence to PNG bytes, optional
-        Annotated slices (``vbqcore.roi.annotate.annotated_png``), shown side by side.
+        Annotated slices (``vbqcore.roi.annotate.annotated_png``), shown side by side on page 1.
     generated_at : datetime, optional
-        Timestamp printed on the report (default: now, UTC); no scan or birth date is printed.
+        Timestamp printed on the report (default: now, UTC).
+    fields : ReportFields, optional
+        Case label / pseudonym, exam date and reader as the user typed them, and the paper size
+        (A4 by default). Blank fields print as lines to fill in by hand; nothing is read from
+        the DICOM headers.
     """
+    fields = fields or ReportFields()
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
-    pdf = _Report(orientation="P", unit="mm", format="A4")
+    pdf = ReportPdf(orientation="P", unit="mm", format=fields.page_format)
     pdf.set_title("VBQ report")
     pdf.set_creator(f"VBQ Dashboard {__version__}")
     pdf.set_creation_date(when)
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(14, 14, 14)
+    pdf.set_margins(14, 12, 14)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 9, "VBQ report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    _para(
+    shown = dict(images or {})
+    fitted = front_page(pdf, evaluation, fields, shown, when)
+    pdf.add_page()
+    heading(pdf, "Details", size=13)
+    para(
         pdf,
         f"Generated {when:%Y-%m-%d %H:%M} UTC by VBQ Dashboard (vbqcore {__version__}). "
-        "De-identified: no patient name, ID, birth date or file name is included. For research "
-        "use only; not a medical device.",
+        "De-identified: no patient name, ID, birth date or file name is included; the case "
+        "label, exam date and reader on page 1 are what the user typed.",
         size=8,
         colour=80,
     )
+    if not fitted:
+        _images_page2(pdf, shown)
     _scan_section(pdf, case)
-    _images(pdf, images or {})
     _si_section(pdf, case, evaluation)
     _score_section(pdf, case, evaluation)
-    if evaluation.warnings:
-        _heading(pdf, "Warnings")
-        _bullets(pdf, evaluation.warnings, colour=_WARNING_RED)
     if evaluation.problems:
-        _heading(pdf, "Not measured / incomplete")
-        _bullets(pdf, evaluation.problems, colour=60)
-    _heading(pdf, "Method")
-    _para(pdf, _METHOD, size=8)
+        heading(pdf, "Not measured / incomplete")
+        bullets(pdf, evaluation.problems, colour=60)
+    heading(pdf, "Method")
+    para(pdf, _METHOD, size=8)
+    para(pdf, _UNCERTAINTY.format(limits=_limits_text()), size=8)
+    heading(pdf, "References")
+    bullets(pdf, _REFERENCES, colour=60, size=8)
     return bytes(pdf.output())
+
+
+def _images_page2(pdf: FPDF, images: Mapping[Sequence, bytes]) -> None:
+    """The annotated slices when page 1 had no room left for them (many warnings)."""
+    heading(pdf, "Regions of interest (annotated slices)")
+    gap = 4.0
+    width = min((pdf.epw - gap * (len(images) - 1)) / max(len(images), 1), 62.0)
+    top, bottom = pdf.get_y(), pdf.get_y()
+    for k, (seq, png) in enumerate(images.items()):
+        x = pdf.l_margin + k * (width + gap)
+        pdf.set_xy(x, top)
+        pdf.cell(width, 5, pdf_text(seq.value), align="C")
+        info = pdf.image(io.BytesIO(png), x=x, y=top + 5, w=width)
+        bottom = max(bottom, top + 5 + float(info.rendered_height))
+    pdf.set_xy(pdf.l_margin, bottom + 2)

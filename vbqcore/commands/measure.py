@@ -6,7 +6,8 @@ pixels (x = column, y = row, origin at the top-left corner of the image; for rec
 x/y is the top-left of the unrotated bounding box, rotated by ``angle`` degrees clockwise about
 its centre). Prints ``{"file", "rois": [{label, shape, n_pixels, area_mm2, mean, median, sd, min,
 max, p5, p95, clipped, warnings}, ...]}``; a bad ROI file or an ROI off the image exits 2 with a
-line naming the ROI's index and the key at fault.
+line naming the ROI's index and the key at fault. A DICOM image whose Modality is not MR (CT,
+radiograph, secondary capture) is refused with exit 2: its values are not MR signal intensities.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from vbqcore.commands._output import EXIT_OK, emit_json
 from vbqcore.errors import RoiError, VbqInputError
+from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.reading import read_series, read_slice
 from vbqcore.imaging.slices import Slice
 from vbqcore.roi.measure import measure_rois
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         prefix = "" if message.startswith(str(rois_path)) else f"{rois_path}: "
         raise RoiError(prefix + message) from err
     image = _image(args.image, args.frame)
+    require_mr(image.protocol, args.image)
     stats = measure_rois(image, rois)
     payload = {
         "file": args.image,

@@ -28,7 +28,7 @@ _FUNCTIONAL_GROUP_ALIASES = {
 }
 _PROTOCOL_KEYWORDS = (
     "MagneticFieldStrength", "SeriesDescription", "ScanningSequence", "RepetitionTime",
-    "EchoTime", "InversionTime", "Manufacturer", "ManufacturerModelName",
+    "EchoTime", "InversionTime", "Manufacturer", "ManufacturerModelName", "Modality",
 )  # fmt: skip
 _PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
@@ -180,6 +180,7 @@ class Header:
             te_ms=te_ms,
             ti_ms=ti_ms,
             scanning_sequence=scanning,
+            modality=self.text("Modality"),
         )
 
     def pixel_spacing(self, frame: int = 0) -> tuple[tuple[float, float] | None, str | None]:

@@ -40,6 +40,7 @@ class Protocol:
     te_ms: float | None = None
     ti_ms: float | None = None
     scanning_sequence: str | None = None
+    modality: str | None = None  # DICOM Modality (0008,0060): "MR", "CT", "OT", ...
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +53,7 @@ class Protocol:
             "te_ms": self.te_ms,
             "ti_ms": self.ti_ms,
             "scanning_sequence": self.scanning_sequence,
+            "modality": self.modality,
         }
 
 

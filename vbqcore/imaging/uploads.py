@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from vbqcore.anatomy import Sequence as MrSequence
 from vbqcore.errors import FileReadError, VbqError
+from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.reading import Series, read_all_series, read_series, read_slice
 from vbqcore.imaging.sequence_guess import guess_sequence
 from vbqcore.imaging.slices import Protocol, SliceSource
@@ -163,7 +164,14 @@ def read_uploads(files: Sequence[Upload]) -> UploadBatch:
             errors.append(str(err))
     if dicoms:
         series, dicom_errors = _read_dicoms(dicoms)
-        found = [_uploaded(s) for s in series] + found
+        mr: list[UploadedSeries] = []
+        for one in series:
+            try:  # a CT, radiograph or secondary capture is refused, never scored
+                require_mr(one.protocol, describe_series(one))
+                mr.append(_uploaded(one))
+            except VbqError as err:
+                errors.append(str(err))
+        found = mr + found
         errors.extend(dicom_errors)
     if errors:  # counts only: messages name files, and file names may name the patient
         logger.info("%d of the uploaded files or archives were refused", len(errors))

@@ -7,18 +7,11 @@ import math
 from enum import StrEnum
 
 from vbqcore.errors import CutoffError
+from vbqcore.uncertainty import Zone  # one Zone for the main cut-offs and the library
 
 __all__ = ["Zone", "FieldMatch", "zone_for"]
 
 logger = logging.getLogger(__name__)
-
-
-class Zone(StrEnum):
-    """Where a score (or its interval) lies against a threshold."""
-
-    BELOW = "below"
-    BORDERLINE = "borderline"
-    ABOVE = "above"
 
 
 class FieldMatch(StrEnum):

@@ -21,9 +21,10 @@ _MARK = "#1f2937"
 
 def score_strip(result: VbqResult, interpretation: Interpretation | None) -> go.Figure:
     """One horizontal strip per computed score: shaded below / at-or-above its cut-off, the
-    cut-off as a dashed line, the patient's value as a diamond. A score without a published
-    cut-off (VBQ-STIR) shows its value alone. Draws what the result and interpretation hold;
-    computes nothing.
+    cut-off as a dashed line, the patient's value as a diamond with its measurement interval as
+    an error bar. A score without a published cut-off (VBQ-STIR) shows its value alone; a score
+    that is not interpretable against its cut-off (screenshot SIs) gets no coloured zone. Draws
+    what the result and interpretation hold; computes nothing.
     """
     names = list(result.computed)
     cutoffs: dict[ScoreName, CutoffComparison] = {}
@@ -37,14 +38,31 @@ def score_strip(result: VbqResult, interpretation: Interpretation | None) -> go.
         assert value is not None  # computed scores only
         comparison = cutoffs.get(name)
         cut = None if comparison is None else comparison.cutoff.value
+        coloured = comparison is not None and comparison.interpretable
+        interval = None if interpretation is None else interpretation.intervals.get(name)
         top = max(value, cut or 0.0) * 1.5 or 1.0
         side = ""
-        if comparison is not None:
-            side = " (at/above cut-off)" if comparison.at_or_above else " (below cut-off)"
+        if comparison is not None and comparison.zone is not None:
+            side = f" ({comparison.zone.value})"
+        elif comparison is not None:
+            side = " (not interpretable against the cut-off)"
+        error = None
+        if interval is not None:
+            top = max(top, interval.high * 1.1)
+            error = {
+                "type": "data",
+                "symmetric": False,
+                "array": [interval.high - value],
+                "arrayminus": [value - interval.low],
+                "color": _MARK,
+                "thickness": 1.5,
+                "width": 6,
+            }
         fig.add_trace(
             go.Scatter(
                 x=[value],
                 y=[0],
+                error_x=error,
                 mode="markers+text",
                 text=[f"{value:.3f}"],
                 textposition="bottom center",
@@ -56,7 +74,7 @@ def score_strip(result: VbqResult, interpretation: Interpretation | None) -> go.
             row=row,
             col=1,
         )
-        if cut is not None:  # shapes after the trace: plotly skips subplots without data
+        if cut is not None and coloured:  # shapes after the trace: plotly skips empty subplots
             fig.add_vrect(
                 x0=0, x1=cut, fillcolor=_BELOW, line_width=0, layer="below", row=row, col=1
             )
