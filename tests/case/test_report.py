@@ -13,8 +13,10 @@ from tests.case_helpers import measured_case
 from tests.phantoms import DEFAULT_IDENTIFIERS
 from vbqcore import __version__
 from vbqcore.case.evaluation import evaluate_case
+from vbqcore.case.literature import case_literature
 from vbqcore.case.model import Case, new_case, set_options
 from vbqcore.case.report import build_report, pdf_text
+from vbqcore.literature import TargetGroup
 from vbqcore.roi.annotate import annotated_png
 
 WHEN = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
@@ -75,3 +77,22 @@ def test_report_without_scores_lists_what_is_missing(tmp_path: Path) -> None:
 )
 def test_pdf_text_is_latin1(raw: str, printed: str) -> None:
     assert pdf_text(raw) == printed
+
+
+def test_report_lists_the_published_thresholds_used_and_why(tmp_path: Path) -> None:
+    # The phantom's VBQ-T1 is 4.000 (L1-L4 = 420, 400, 380, 400; CSF 100): above Hu et al.'s
+    # osteoporosis threshold 3.02 and below Huang et al.'s 4.285 (cutoff_library.json).
+    case = measured_case(tmp_path)
+    evaluation = evaluate_case(case)
+    reading = case_literature(evaluation, target_group=TargetGroup.OSTEOPOROSIS_SCREENING)
+    assert reading is not None
+    data = build_report(case, evaluation, generated_at=WHEN, literature=reading)
+    text, _ = pdf_text_of(data, tmp_path / "lit.pdf")
+    flat = " ".join(text.split())
+    assert "Published thresholds (research use)" in flat
+    assert "Default target: osteoporosis screening" in flat  # which thresholds and why
+    assert "4.000 is above the 3.02 cut-off" in flat and "doi:10.1007/s00198-024-07190-6" in flat
+    assert "Not applicable to this case" in flat
+    # Without a reading the section is absent (the PACS SR's encapsulated PDF, the CLI).
+    plain, _ = pdf_text_of(build_report(case, evaluation, generated_at=WHEN), tmp_path / "p.pdf")
+    assert "Published thresholds" not in plain

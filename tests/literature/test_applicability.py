@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from vbqcore.anatomy import Sequence
 from vbqcore.errors import CutoffError
 from vbqcore.imaging.slices import Protocol
 from vbqcore.interpretation import interpret
@@ -207,3 +208,15 @@ def test_grouping_default_target_and_report() -> None:
     assert payload["target_group"] == "surgical-planning"
     assert len(payload["comparisons"]) == len(load_library())
     json.dumps(payload)  # JSON-safe
+
+
+def test_screenshot_sequences_are_not_compared() -> None:
+    # T2 from a screenshot: every T2 threshold is refused with the reason; T1 ones still apply.
+    rows = reading(screenshot_sequences=[Sequence.T2])
+    t2 = rows["huang2026-vbq-t2"]
+    assert not t2.applicable and t2.zone is None
+    assert "T2 SIs come from screenshots" in (t2.reason or "")
+    assert rows["huang2026-vbq-t1"].applicable
+    assert all(
+        not c.applicable for c in rows.values() if c.entry.score.sequence in ("T2", "T2-STIR")
+    )

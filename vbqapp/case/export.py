@@ -21,6 +21,7 @@ from vbqapp.case.session import (
     show_sequence,
 )
 from vbqapp.case.viewer import current_window
+from vbqapp.literature.settings import default_target
 from vbqcore.anatomy import Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.io import (
@@ -30,6 +31,7 @@ from vbqcore.case.io import (
     restore_case,
     roi_stats_csv,
 )
+from vbqcore.case.literature import case_literature
 from vbqcore.case.model import Case
 from vbqcore.case.report import build_report
 from vbqcore.errors import VbqError
@@ -89,8 +91,16 @@ def export_panel(evaluation: CaseEvaluation) -> None:
     ready = bool(case.loaded)
     fields = report_inputs()
 
+    literature = case_literature(evaluation, target_group=default_target())
+
     def report() -> bytes:
-        return build_report(case, evaluation, images=_images(case, windows), fields=fields)
+        return build_report(
+            case,
+            evaluation,
+            images=_images(case, windows),
+            fields=fields,
+            literature=literature,
+        )
 
     def pngs() -> bytes:
         return _png_zip(_images(case, windows))

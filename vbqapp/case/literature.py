@@ -12,7 +12,8 @@ import streamlit as st
 from vbqapp.case.session import widget_key
 from vbqapp.literature.settings import default_target_setting
 from vbqcore.case.evaluation import CaseEvaluation
-from vbqcore.literature import LiteratureComparison, Target, Zone, read_literature
+from vbqcore.case.literature import case_literature
+from vbqcore.literature import LiteratureComparison, Target, Zone
 
 __all__ = ["literature_panel"]
 
@@ -51,13 +52,9 @@ def literature_panel(evaluation: CaseEvaluation) -> None:
         return
     st.subheader("Published thresholds for this case")
     group = default_target_setting(widget_key("default_target"), label="Default target (question)")
-    own = {} if evaluation.interpretation is None else evaluation.interpretation.intervals
-    reading = read_literature(
-        result,
-        protocol=evaluation.protocol,
-        target_group=group,
-        intervals={s: (iv.low, iv.high) for s, iv in own.items()},
-    )
+    reading = case_literature(evaluation, target_group=group)
+    if reading is None:
+        return
     st.caption(reading.summary)
     groups = reading.by_target()
     if not groups:

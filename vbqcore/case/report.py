@@ -28,6 +28,7 @@ from vbqcore.case.report_front import front_page
 from vbqcore.case.report_pdf import ReportPdf, bullets, heading, para, pdf_text, table
 from vbqcore.imaging.uploads import describe_protocol
 from vbqcore.interpretation import CutoffComparison
+from vbqcore.literature import LiteratureReading
 from vbqcore.score_uncertainty import HUANG_2026_INTER_OBSERVER
 from vbqcore.vbq import ScoreName
 
@@ -216,6 +217,7 @@ def build_report(
     images: Mapping[Sequence, bytes] | None = None,
     generated_at: datetime | None = None,
     fields: ReportFields | None = None,
+    literature: LiteratureReading | None = None,
 ) -> bytes:
     """The PDF report as bytes: page 1 for the reader, details after.
 
@@ -231,6 +233,10 @@ def build_report(
         Case label / pseudonym, exam date and reader as the user typed them, and the paper size
         (A4 by default). Blank fields print as lines to fill in by hand; nothing is read from
         the DICOM headers.
+    literature : LiteratureReading, optional
+        The case against the library of published thresholds
+        (:func:`vbqcore.case.literature.case_literature`): a "Published thresholds" section says
+        which were used and why (the default target, the applicability rules) and which not.
     """
     fields = fields or ReportFields()
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
@@ -258,6 +264,8 @@ def build_report(
     _scan_section(pdf, case)
     _si_section(pdf, case, evaluation)
     _score_section(pdf, case, evaluation)
+    if literature is not None:
+        _literature_section(pdf, literature)
     if evaluation.problems:
         heading(pdf, "Not measured / incomplete")
         bullets(pdf, evaluation.problems, colour=60)
@@ -267,6 +275,16 @@ def build_report(
     heading(pdf, "References")
     bullets(pdf, _REFERENCES, colour=60, size=8)
     return bytes(pdf.output())
+
+
+def _literature_section(pdf: FPDF, reading: LiteratureReading) -> None:
+    """Published thresholds that apply to the case, by target, then those that do not."""
+    heading(pdf, "Published thresholds (research use)")
+    lines = reading.report_lines()
+    para(pdf, lines[0], size=8)
+    for line in lines[1:]:
+        indent = len(line) - len(line.lstrip(" "))
+        para(pdf, ("    " * (indent // 2)) + line.strip(), size=8, colour=30 if indent else 0)
 
 
 def _images_page2(pdf: FPDF, images: Mapping[Sequence, bytes]) -> None:

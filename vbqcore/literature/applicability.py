@@ -63,6 +63,7 @@ def read_literature(
     intervals: Mapping[ScoreName, tuple[float, float]] | None = None,
     entries: Iterable[LibraryEntry] | None = None,
     strict_field_strength: bool = False,
+    screenshot_sequences: Iterable[Sequence] = (),
 ) -> LiteratureReading:
     """Compare a case with every entry of the cut-off library.
 
@@ -82,12 +83,18 @@ def read_literature(
         The library; the packaged one by default.
     strict_field_strength : bool
         Treat a field-strength mismatch as a reason not to apply (default: a caution).
+    screenshot_sequences : iterable of Sequence
+        Sequences whose SIs come from screenshots (display values after windowing, not scanner
+        SIs): a threshold needing one of them is not applied, with the reason, as the main
+        interpretation calls such scores not interpretable against published cut-offs.
     """
     library = load_library() if entries is None else tuple(entries)
     field = protocol.field_strength_t if protocol else None
     cache: dict[Aggregate, VbqResult] = {result.method: result}
+    shots = {Sequence(s) for s in screenshot_sequences}
     rows = [
-        _compare(
+        _screenshot_row(e, shots, protocol)
+        or _compare(
             e,
             result,
             protocol,
@@ -136,6 +143,22 @@ def _not_applicable(
     field = protocol.field_strength_t if protocol else None
     return LiteratureComparison(
         entry, False, reason, None, None, None, None, None, _field_match(entry, field), None, ()
+    )
+
+
+def _screenshot_row(
+    entry: LibraryEntry, shots: set[Sequence], protocol: Protocol | None
+) -> LiteratureComparison | None:
+    """Not applied when the entry's score needs SIs read from screenshots; else ``None``."""
+    needed = {Sequence(s) for s in entry.score.sequence.split("-") if s in Sequence.__members__}
+    used = sorted(s.value for s in needed & shots)
+    if not used:
+        return None
+    return _not_applicable(
+        entry,
+        f"the case's {' and '.join(used)} SIs come from screenshots (display values after "
+        "windowing, not scanner SIs): not interpretable against published thresholds.",
+        protocol,
     )
 
 
