@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vbqapp.case.export import export_panel
+from vbqapp.case.one_click import one_click_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
@@ -52,6 +53,7 @@ try:
     with table_column:
         roi_table(seq, evaluation)
         roi_actions(seq)
+        one_click_panel(seq)
         st.divider()
         case_options()
     with st.container():
