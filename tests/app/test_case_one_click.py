@@ -55,3 +55,20 @@ def test_an_roi_across_a_disc_is_flagged_in_plain_words() -> None:
     at = _page_with([RectRoi(185, 255, 35, 45, label="L1")])
     texts = [w.value for w in at.warning]
     assert any("crosses a disc or an endplate" in t or "heterogeneous" in t for t in texts), texts
+
+
+def test_window_presets_fit_the_image_and_the_custom_range_is_a_two_handle_slider() -> None:
+    at = _page_with([RectRoi(160, 367, 52, 33, label="L3")])
+    window = next(s for s in at.selectbox if s.label == "Window")
+    assert "Auto (DICOM)" not in window.options  # a PNG has no DICOM window
+    assert window.options[0] == "Auto (0.5–99.5 %)"
+    assert "Auto from L1–L4 ROIs" in window.options
+    window.set_value("Auto from L1–L4 ROIs").run()
+    assert not at.exception, [e.value for e in at.exception]
+    window = next(s for s in at.selectbox if s.label == "Window")
+    window.set_value("Custom").run()
+    slider = next(s for s in at.slider if s.label == "SI range shown (low, high)")
+    slider.set_value((40.0, 120.0)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["case_windows"]["T1"]["center"] == 80.0
+    assert at.session_state["case_windows"]["T1"]["width"] == 80.0

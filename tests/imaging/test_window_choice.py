@@ -10,6 +10,7 @@ import pytest
 from vbqcore.imaging.reading import slice_from_array
 from vbqcore.imaging.window_choice import (
     AUTO_DICOM,
+    AUTO_PERCENTILES,
     CUSTOM,
     FROM_ROIS,
     FULL_RANGE,
@@ -24,11 +25,12 @@ from vbqcore.roi.shapes import RectRoi
 
 def test_dicom_window_is_offered_only_when_the_header_has_one() -> None:
     plain = slice_from_array(np.zeros((10, 10)))
-    assert available_presets(plain) == (FULL_RANGE, HIGH_CONTRAST, CUSTOM)
+    assert available_presets(plain) == (AUTO_PERCENTILES, FULL_RANGE, HIGH_CONTRAST, CUSTOM)
     dicom = dataclasses.replace(plain, window=(100.0, 200.0))
     assert available_presets(dicom)[0] == AUTO_DICOM
     rois = [RectRoi(1, 1, 3, 3, label="L2")]
-    assert available_presets(plain, rois) == (FULL_RANGE, HIGH_CONTRAST, FROM_ROIS, CUSTOM)
+    assert available_presets(plain, rois)[-2:] == (FROM_ROIS, CUSTOM)
+    assert AUTO_DICOM not in available_presets(plain, rois)
     assert FROM_ROIS not in available_presets(plain, [RectRoi(1, 1, 3, 3, label="CSF")])
 
 

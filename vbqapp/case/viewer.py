@@ -36,6 +36,14 @@ from vbqcore.anatomy import Sequence
 from vbqcore.case.model import SequenceCase, set_slice, sync_canvas
 from vbqcore.errors import RoiError
 from vbqcore.imaging.slices import Slice
+from vbqcore.imaging.window_choice import (
+    AUTO_PERCENTILES,
+    FROM_ROIS,
+    available_presets,
+    from_bounds,
+    to_bounds,
+    window_from_rois,
+)
 from vbqcore.imaging.windowing import display_window, robust_window, to_preview
 from vbqcore.roi.annotate import display_size, render_view
 from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
@@ -50,7 +58,14 @@ logger = logging.getLogger(__name__)
 TOOLS = {"Rectangle": "rect", "Ellipse": "circle", "Polygon": "polygon", "Freehand": "freedraw"}
 #: Display windows. MR SIs carry no physical unit, so there is no CT-style "bone" window: the
 #: presets are the scanner's own window, the full range and a narrow high-contrast one.
-WINDOW_PRESETS = ("Auto (DICOM)", "Full range", "High contrast", "Custom")
+WINDOW_PRESETS = (
+    "Auto (DICOM)",
+    AUTO_PERCENTILES,
+    "Full range",
+    "High contrast",
+    FROM_ROIS,
+    "Custom",
+)
 #: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
 #: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
 DISPLAY_LONGEST = 464
@@ -142,34 +157,47 @@ def current_window(seq: Sequence, slice_: Slice) -> tuple[float, float]:
         return (low + high) / 2, max(high - low, 1.0)
     if preset == "High contrast":
         return robust_window(slice_.pixels, percentiles=(5.0, 95.0))
+    if preset == FROM_ROIS:
+        fitted = window_from_rois(slice_, get_case()[seq].rois)
+        if fitted is not None:
+            return fitted
     if preset == "Custom" and choice.get("width", 0) > 0:
         return float(choice["center"]), float(choice["width"])
     return display_window(slice_)
 
 
-def _on_window(seq: Sequence, preset_key: str, center_key: str, width_key: str) -> None:
+def _on_window(seq: Sequence, preset_key: str, range_key: str) -> None:
     windows = st.session_state.setdefault(CASE_WINDOWS, {})
     choice = dict(windows.get(seq.value, {}))
     choice["preset"] = st.session_state.get(preset_key, WINDOW_PRESETS[0])
-    for name, key in (("center", center_key), ("width", width_key)):
-        if key in st.session_state and st.session_state[key] is not None:
-            choice[name] = float(st.session_state[key])
+    bounds = st.session_state.get(range_key)
+    if isinstance(bounds, tuple | list) and len(bounds) == 2:
+        choice["center"], choice["width"] = from_bounds(float(bounds[0]), float(bounds[1]))
     windows[seq.value] = choice
 
 
 def _window_controls(seq: Sequence, slice_: Slice) -> tuple[float, float]:
-    auto_c, auto_w = display_window(slice_)
+    """Preset (the DICOM one only for DICOM windows; the ROI one once L1-L4 ROIs exist) and,
+    for Custom, a two-handle slider over the slice's SI range."""
+    presets = available_presets(slice_, get_case()[seq].rois)
     choice = st.session_state.get(CASE_WINDOWS, {}).get(seq.value, {})
-    keys = [widget_key(n, seq.value) for n in ("window", "window_c", "window_w")]
-    seed(keys[0], choice.get("preset", WINDOW_PRESETS[0]))
-    seed(keys[1], float(choice.get("center", auto_c)))
-    seed(keys[2], float(choice.get("width", auto_w)))
-    st.selectbox("Window", WINDOW_PRESETS, key=keys[0], on_change=_on_window, args=(seq, *keys))
-    if st.session_state[keys[0]] == "Custom":
-        centre, width = st.columns(2)
-        centre.number_input("Level (centre)", key=keys[1], on_change=_on_window, args=(seq, *keys))
-        width.number_input(
-            "Width", min_value=1e-6, key=keys[2], on_change=_on_window, args=(seq, *keys)
+    keys = [widget_key(n, seq.value) for n in ("window", "window_range")]
+    wanted = choice.get("preset", presets[0])
+    seed(keys[0], wanted if wanted in presets else presets[0])
+    if st.session_state[keys[0]] not in presets:
+        st.session_state[keys[0]] = presets[0]
+    lo, hi = float(np.min(slice_.pixels)), float(np.max(slice_.pixels))
+    shown = to_bounds(current_window(seq, slice_))
+    seed(keys[1], (max(lo, shown[0]), min(hi, shown[1])))
+    st.selectbox("Window", presets, key=keys[0], on_change=_on_window, args=(seq, *keys))
+    if st.session_state[keys[0]] == "Custom" and hi > lo:
+        st.slider(
+            "SI range shown (low, high)",
+            min_value=lo,
+            max_value=hi,
+            key=keys[1],
+            on_change=_on_window,
+            args=(seq, *keys),
         )
     return current_window(seq, slice_)
 

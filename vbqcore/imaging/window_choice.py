@@ -3,8 +3,9 @@
 Window = (centre, width) in the slice's SI units, as DICOM's WindowCenter/WindowWidth; the
 two-handle slider of the viewer works with the equivalent (low, high) = (centre - width / 2,
 centre + width / 2). MR SIs have no physical unit, so there is no CT-style bone window: the
-presets are the scanner's own window (only when the DICOM header has one), the full range, a
-narrow high-contrast window, and, once L1-L4 ROIs exist, a window fitted to them.
+presets are the scanner's own window (only when the DICOM header has one; else the 0.5th-99.5th
+percentiles), the full range, a narrow high-contrast window, and, once L1-L4 ROIs exist, a
+window fitted to them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vbqcore.roi.shapes import Roi, roi_mask
 
 __all__ = [
     "AUTO_DICOM",
+    "AUTO_PERCENTILES",
     "FULL_RANGE",
     "HIGH_CONTRAST",
     "FROM_ROIS",
@@ -33,6 +35,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 AUTO_DICOM = "Auto (DICOM)"
+#: Without a header window: the 0.5th-99.5th percentiles (``windowing.robust_window``).
+AUTO_PERCENTILES = "Auto (0.5–99.5 %)"
 FULL_RANGE = "Full range"
 HIGH_CONTRAST = "High contrast"
 FROM_ROIS = "Auto from L1–L4 ROIs"
@@ -41,11 +45,13 @@ _BODIES = ("L1", "L2", "L3", "L4")
 
 
 def available_presets(slice_: Slice, rois: Sequence[Roi] = ()) -> tuple[str, ...]:
-    """The presets this slice offers: the DICOM window only if its header has one, the ROI
-    window only once an L1-L4 ROI exists."""
+    """The presets this slice offers: the DICOM window only if its header has one (else the
+    percentile window), the ROI window only once an L1-L4 ROI exists."""
     presets: list[str] = []
     if slice_.window is not None and slice_.window[1] > 0:
         presets.append(AUTO_DICOM)
+    else:
+        presets.append(AUTO_PERCENTILES)
     presets += [FULL_RANGE, HIGH_CONTRAST]
     if any(r.label in _BODIES for r in rois):
         presets.append(FROM_ROIS)
