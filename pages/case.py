@@ -6,6 +6,7 @@ from vbqapp.case.export import export_panel
 from vbqapp.case.one_click import one_click_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
+from vbqapp.case.summary import score_summary
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
 from vbqapp.case.upload import upload_panel
 from vbqapp.case.viewer import sync_from_canvas, viewer
@@ -51,6 +52,7 @@ try:
     with image_column:
         viewer(seq)
     with table_column:
+        score_summary(evaluation)
         roi_table(seq, evaluation)
         roi_actions(seq)
         one_click_panel(seq)

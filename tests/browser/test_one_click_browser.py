@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.case_steps import (
     canvas_box,
@@ -65,3 +66,34 @@ def test_one_drawn_roi_then_propose_matches_suggest_and_measure(  # type: ignore
     assert case["scores"][key] == pytest.approx(vbq(stored), rel=1e-9)
     engine_rois = [drawn, *(r for label, r in expected.items() if label != "L1")]
     assert case["scores"][key] == pytest.approx(vbq(engine_rois), rel=5e-3)
+
+
+def test_scores_stay_in_sight_beside_the_canvas_at_1280x720(  # type: ignore[no-untyped-def]
+    page, app_url: str, tmp_path: Path
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    with snapshot_on_failure(page, ARTIFACTS / "one_click_failure_720.png"):
+        open_case_page(page, app_url)
+        upload_images(page, [IMAGE])
+        scale = canvas_box(page)["width"] / 400
+        drag_box(page, L1_BOX, scale=scale)
+        heading = page.get_by_text(re.compile(r"^(T1|T2|STIR): 1 ROI \(L1\)"))
+        heading.wait_for()
+        sequence = heading.inner_text().split(":")[0]
+        page.get_by_role("button", name="Propose L1–L4 and CSF from L1").click()
+        page.get_by_text(f"{sequence}: 5 ROIs (L1, L2, L3, L4, CSF)").wait_for()
+        summary = page.get_by_text(re.compile(rf"VBQ-{sequence} \d\.\d{{3}}")).first
+        summary.wait_for()
+        summary.scroll_into_view_if_needed()
+        box = canvas_box(page)
+        shown = summary.bounding_box()
+        assert shown is not None
+        # The summary and the whole canvas fit in one 720 px high view (same page coordinates).
+        assert box["y"] + box["height"] - shown["y"] <= 720
+        page.mouse.wheel(0, shown["y"] - 10)  # scroll so the summary is at the top
+        expect(summary).to_be_in_viewport(ratio=1.0, timeout=30_000)
+        expect(page.locator("canvas.upper-canvas").first).to_be_in_viewport(
+            ratio=1.0, timeout=30_000
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "one_click_1280x720.png"))

@@ -297,5 +297,6 @@ def viewer(seq: Sequence) -> None:
     mid = " (mid-sagittal)" if state.slice_index == state.series.default_index else ""
     st.caption(
         f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {_TIPS.get(str(tool), '')} "
-        "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate)."
+        "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate); while "
+        "the edit toggle is on the mouse moves shapes and draws nothing: turn it off to draw."
     )
