@@ -4,11 +4,13 @@ import streamlit as st
 
 from vbqapp.case.export import export_panel
 from vbqapp.case.literature import literature_panel
+from vbqapp.case.one_click import one_click_panel
 from vbqapp.case.pacs_open import pacs_open_panel
 from vbqapp.case.pacs_send import pacs_send_panel
 from vbqapp.case.registry_save import registry_panel
 from vbqapp.case.scores import case_options, scores_panel
 from vbqapp.case.session import get_case, seed, widget_key
+from vbqapp.case.summary import score_summary
 from vbqapp.case.table import apply_table_edits, roi_actions, roi_table
 from vbqapp.case.upload import upload_panel
 from vbqapp.case.verdict import interval_method
@@ -57,8 +59,10 @@ try:
     with image_column:
         viewer(seq)
     with table_column:
+        score_summary(evaluation)
         roi_table(seq, evaluation)
         roi_actions(seq)
+        one_click_panel(seq)
         st.divider()
         case_options()
     with st.container():

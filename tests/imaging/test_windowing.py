@@ -14,11 +14,10 @@ from tests.phantoms import pydicom_file
 from vbqcore.errors import VbqInputError
 from vbqcore.imaging.reading import read_slice, slice_from_array
 from vbqcore.imaging.slices import Protocol, Slice, SliceSource, StoredPixels
+from vbqcore.imaging.window_choice import AUTO_DICOM, preset_window
 from vbqcore.imaging.windowing import (
-    WINDOW_PRESETS,
     display_window,
     full_range_window,
-    preset_window,
     robust_window,
     to_preview,
 )
@@ -197,7 +196,7 @@ def test_preset_windows_by_hand() -> None:
     # Custom without a positive width, and an unknown preset, fall back to the automatic window.
     assert preset_window(image, "Custom", custom=(10.0, 0.0)) == display_window(image)
     assert preset_window(image, "Auto (DICOM)") == display_window(image)
-    assert WINDOW_PRESETS[0] == "Auto (DICOM)"
+    assert AUTO_DICOM == "Auto (DICOM)"
 
 
 def test_full_range_of_a_constant_image_has_width_one() -> None:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from vbqapp.case.session import (
@@ -35,12 +36,18 @@ from vbqcore.anatomy import Sequence
 from vbqcore.case.model import SequenceCase, set_slice, sync_canvas
 from vbqcore.errors import RoiError
 from vbqcore.imaging.slices import Slice
-from vbqcore.imaging.windowing import WINDOW_PRESETS, display_window, preset_window, to_preview
+from vbqcore.imaging.window_choice import (
+    available_presets,
+    from_bounds,
+    preset_window,
+    to_bounds,
+)
+from vbqcore.imaging.windowing import display_window, to_preview
 from vbqcore.roi.annotate import display_size, render_view
 from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
 from vbqcore.roi.shapes import Roi
 
-__all__ = ["TOOLS", "WINDOW_PRESETS", "sync_from_canvas", "viewer", "current_window"]
+__all__ = ["TOOLS", "sync_from_canvas", "viewer", "current_window"]
 
 logger = logging.getLogger(__name__)
 
@@ -134,36 +141,41 @@ def current_window(seq: Sequence, slice_: Slice) -> tuple[float, float]:
     choice = get_window(seq)
     if choice is None:
         return display_window(slice_)
-    return preset_window(slice_, choice.preset, custom=choice.custom)
+    return preset_window(slice_, choice.preset, custom=choice.custom, rois=get_case()[seq].rois)
 
 
-def _on_window(seq: Sequence, preset_key: str, center_key: str, width_key: str) -> None:
+def _on_window(seq: Sequence, preset_key: str, range_key: str) -> None:
     before = get_window(seq)
-    centre = st.session_state.get(center_key)
-    width = st.session_state.get(width_key)
-    set_window(
-        seq,
-        WindowChoice(
-            preset=str(st.session_state.get(preset_key, WINDOW_PRESETS[0])),
-            center=float(centre) if centre is not None else before.center if before else None,
-            width=float(width) if width is not None else before.width if before else None,
-        ),
-    )
+    preset = str(st.session_state.get(preset_key) or (before.preset if before else ""))
+    centre, width = (before.center, before.width) if before else (None, None)
+    bounds = st.session_state.get(range_key)
+    if isinstance(bounds, tuple | list) and len(bounds) == 2:
+        centre, width = from_bounds(float(bounds[0]), float(bounds[1]))
+    set_window(seq, WindowChoice(preset=preset, center=centre, width=width))
 
 
 def _window_controls(seq: Sequence, slice_: Slice) -> tuple[float, float]:
-    auto_c, auto_w = display_window(slice_)
-    choice = get_window(seq) or WindowChoice(WINDOW_PRESETS[0])
-    keys = [widget_key(n, seq.value) for n in ("window", "window_c", "window_w")]
-    seed(keys[0], choice.preset)
-    seed(keys[1], float(auto_c if choice.center is None else choice.center))
-    seed(keys[2], float(auto_w if choice.width is None else choice.width))
-    st.selectbox("Window", WINDOW_PRESETS, key=keys[0], on_change=_on_window, args=(seq, *keys))
-    if st.session_state[keys[0]] == "Custom":
-        centre, width = st.columns(2)
-        centre.number_input("Level (centre)", key=keys[1], on_change=_on_window, args=(seq, *keys))
-        width.number_input(
-            "Width", min_value=1e-6, key=keys[2], on_change=_on_window, args=(seq, *keys)
+    """Preset (the DICOM one only for DICOM windows; the ROI one once L1-L4 ROIs exist) and,
+    for Custom, a two-handle slider over the slice's SI range."""
+    presets = available_presets(slice_, get_case()[seq].rois)
+    choice = get_window(seq)
+    keys = [widget_key(n, seq.value) for n in ("window", "window_range")]
+    wanted = choice.preset if choice is not None else presets[0]
+    seed(keys[0], wanted if wanted in presets else presets[0])
+    if st.session_state[keys[0]] not in presets:
+        st.session_state[keys[0]] = presets[0]
+    lo, hi = float(np.min(slice_.pixels)), float(np.max(slice_.pixels))
+    shown = to_bounds(current_window(seq, slice_))
+    seed(keys[1], (max(lo, shown[0]), min(hi, shown[1])))
+    st.selectbox("Window", presets, key=keys[0], on_change=_on_window, args=(seq, *keys))
+    if st.session_state[keys[0]] == "Custom" and hi > lo:
+        st.slider(
+            "SI range shown (low, high)",
+            min_value=lo,
+            max_value=hi,
+            key=keys[1],
+            on_change=_on_window,
+            args=(seq, *keys),
         )
     return current_window(seq, slice_)
 
@@ -263,5 +275,6 @@ def viewer(seq: Sequence) -> None:
     mid = " (mid-sagittal)" if state.slice_index == state.series.default_index else ""
     st.caption(
         f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {_TIPS.get(str(tool), '')} "
-        "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate)."
+        "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate); while "
+        "the edit toggle is on the mouse moves shapes and draws nothing: turn it off to draw."
     )

@@ -60,8 +60,8 @@ def import_panel(registry: Registry) -> None:
                 st.success(f"Imported {len(report.imported)} of {report.n_rows} row(s).")
             else:
                 st.warning(f"Nothing imported ({report.n_rows} row(s) read).")
-            for err in report.errors:
-                st.error(f"Row {err.row} (line {err.line}): {err.message}")
+            for bad in report.errors:
+                st.error(f"Row {bad.row} (line {bad.line}): {bad.message}")
 
 
 def audit_panel(registry: Registry) -> None:

@@ -14,11 +14,9 @@ from vbqcore.imaging.slices import Slice
 __all__ = [
     "display_window",
     "full_range_window",
-    "preset_window",
     "robust_window",
     "to_preview",
     "WINDOW_PERCENTILES",
-    "WINDOW_PRESETS",
 ]
 
 logger = logging.getLogger(__name__)
@@ -53,29 +51,10 @@ def display_window(slice_: Slice) -> tuple[float, float]:
     return _as_window(low * stored.slope + stored.intercept, high * stored.slope + stored.intercept)
 
 
-#: The display windows the case viewer offers, the default first.
-WINDOW_PRESETS: tuple[str, ...] = ("Auto (DICOM)", "Full range", "High contrast", "Custom")
-
-
 def full_range_window(slice_: Slice) -> tuple[float, float]:
     """(centre, width) spanning every SI of ``slice_``, min to max (width at least 1)."""
     low, high = float(np.min(slice_.pixels)), float(np.max(slice_.pixels))
     return (low + high) / 2, max(high - low, 1.0)
-
-
-def preset_window(
-    slice_: Slice, preset: str, *, custom: tuple[float, float] | None = None
-) -> tuple[float, float]:
-    """(centre, width) of one of ``WINDOW_PRESETS``: the header's or robust window ("Auto"),
-    min-max ("Full range"), the 5th-95th percentiles ("High contrast"), or ``custom`` (centre,
-    width) when its width is positive; anything else falls back to :func:`display_window`."""
-    if preset == "Full range":
-        return full_range_window(slice_)
-    if preset == "High contrast":
-        return robust_window(slice_.pixels, percentiles=(5.0, 95.0))
-    if preset == "Custom" and custom is not None and custom[1] > 0:
-        return float(custom[0]), float(custom[1])
-    return display_window(slice_)
 
 
 def robust_window(

@@ -65,7 +65,8 @@ class BodyFit:
     ``center`` is ``(x, y)`` in image pixels; ``angle`` (degrees, clockwise on screen) is the
     direction of the endplates; ``width`` (along the endplates, AP) and ``height`` (along the
     spine) are the body's extents in px (``endplate_fit``). ``roi`` is the
-    suggested ROI; ``inside`` the share of its pixels inside the body (the grown region's hull).
+    suggested ROI; ``inside`` the share of its pixels inside the body (``hull``, the convex hull of
+    the grown region over the region's window).
     """
 
     region: GrownRegion
@@ -75,6 +76,7 @@ class BodyFit:
     height: float
     roi: RectRoi
     inside: float
+    hull: npt.NDArray[np.bool_] | None = None
 
     @property
     def axis(self) -> tuple[float, float]:
@@ -264,6 +266,7 @@ def find_body(
         height=height,
         roi=roi,
         inside=inside,
+        hull=hull_window,
     )
 
 
@@ -304,7 +307,7 @@ def find_body_at_click(
             continue
         rows, cols = fit.region.rows, fit.region.cols
         r, c = click[0] - rows.start, click[1] - cols.start
-        hull = morphology.convex_hull_image(fit.region.mask)
+        hull = fit.hull if fit.hull is not None else morphology.convex_hull_image(fit.region.mask)
         if 0 <= r < hull.shape[0] and 0 <= c < hull.shape[1] and hull[r, c]:
             fits.append(fit)
     if not fits:

@@ -264,7 +264,8 @@ def position_flags(image: Slice, roi: Roi, *, posterior: int = 1) -> tuple[RoiFl
             ),
         )
     body = np.zeros(image.shape, dtype=bool)
-    body[fit.region.rows, fit.region.cols] = morphology.convex_hull_image(fit.region.mask)
+    hull = fit.hull if fit.hull is not None else morphology.convex_hull_image(fit.region.mask)
+    body[fit.region.rows, fit.region.cols] = hull
     pixels = roi_mask(roi, image.shape)
     if not pixels.any():
         return ()
