@@ -70,5 +70,5 @@ def test_window_presets_fit_the_image_and_the_custom_range_is_a_two_handle_slide
     slider = next(s for s in at.slider if s.label == "SI range shown (low, high)")
     slider.set_value((40.0, 120.0)).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["case_windows"]["T1"]["center"] == 80.0
-    assert at.session_state["case_windows"]["T1"]["width"] == 80.0
+    assert at.session_state["case_windows"]["T1"].center == 80.0
+    assert at.session_state["case_windows"]["T1"].width == 80.0
