@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from vbqcore.cohort.table import AGE, BMI, GROUP, SEX, Cohort
@@ -263,6 +264,30 @@ def _pair(ci: tuple[float, float]) -> str:
     return f"{ci[0]:.3f}–{ci[1]:.3f}"
 
 
+def _require_both_groups(
+    frame: pd.DataFrame,
+    used: pd.DataFrame,
+    y: np.ndarray,
+    cohort: Cohort,
+    names: Sequence[ScoreName],
+) -> None:
+    """Say which score column is blank, rather than let the ROC fail on 0 values (issue 12)."""
+    blank = [f"{s.label} (column '{s.value}')" for s in names if frame[s.value].notna().sum() == 0]
+    if blank:
+        raise StatsInputError(
+            f"ROC: {', '.join(blank)} has no values in the {len(frame)} patients shown; "
+            "choose another score, or map a column that holds the scores."
+        )
+    n_pos, n_neg = int(np.count_nonzero(y)), int(y.size - np.count_nonzero(y))
+    both_shown = frame[GROUP].nunique() > 1  # else roc_analysis says "only one class"
+    if both_shown and min(n_pos, n_neg) == 0:
+        which = ", ".join(s.label for s in names)
+        raise StatsInputError(
+            f"ROC: {n_pos} {cohort.positive} and {n_neg} {cohort.negative} patients have "
+            f"{which}; an ROC needs both groups. Choose fewer scores or widen the filters."
+        )
+
+
 def roc_panel(
     frame: pd.DataFrame,
     cohort: Cohort,
@@ -303,6 +328,7 @@ def roc_panel(
     complete = frame[cols].notna().all(axis=1).to_numpy()
     used = frame.loc[complete]
     y = (used[GROUP] == cohort.positive).to_numpy()
+    _require_both_groups(frame, used, y, cohort, names)
     method = CiMethod(ci_method)
     total = n_bootstrap * len(names)
     results: dict[ScoreName, RocResult] = {}

@@ -59,6 +59,8 @@ def show(ctx: ViewContext) -> None:
     st.caption(
         "Rows: subgroup (cases/controls). A subgroup with fewer than 2 of a group has no AUC."
     )
+    for label, why in analysis.notes:
+        st.caption(f"{label}: {why}.")
     table_block(
         analysis.to_frame(), file_name=ctx.file_name("subgroup_auc", "csv"), key="cohort_sub_auc"
     )
