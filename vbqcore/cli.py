@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "logit",
     "agreement",
     "match",
+    "power",
     "reproduce",
     "demo",
 )
