@@ -41,7 +41,7 @@ def _open(
 
 
 def _counts(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value) for m in at.metric}
+    return {m.label: int(m.value) for m in at.sidebar.metric}  # the counts per group
 
 
 def _expected(frame: pd.DataFrame) -> dict[str, int]:

@@ -60,7 +60,7 @@ def test_sex_aliases_in_the_url_filter_the_men(raw: str) -> None:
     at = _open({"cohort_sex": raw})
     assert at.radio(key="cohort_sex").value == "M"
     men = demo[demo["sex"] == "M"]["group"].value_counts()
-    assert {m.label: int(m.value) for m in at.metric} == {
+    assert {m.label: int(m.value) for m in at.sidebar.metric} == {
         "fracture": int(men["fracture"]),
         "control": int(men["control"]),
     }
@@ -96,7 +96,7 @@ def test_a_session_range_from_another_data_set_does_not_crash() -> None:
     assert at.slider(key="cohort_age").value == (58, 80)
     assert any("(50–80) narrowed to 58–80" in n for n in _notices(at))
     shown = older[older["age"].between(58, 80)]["group"].value_counts()
-    assert {m.label: int(m.value) for m in at.metric} == {
+    assert {m.label: int(m.value) for m in at.sidebar.metric} == {
         "fracture": int(shown["fracture"]),
         "control": int(shown["control"]),
     }
