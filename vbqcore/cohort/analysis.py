@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vbqcore.cohort.predictors import MALE_SEX, MALE_SEX_LABEL, male_indicator
 from vbqcore.cohort.table import AGE, BMI, GROUP, SEX, Cohort
 from vbqcore.errors import DegenerateInputWarning, StatsInputError
 from vbqcore.paper.demo_dexa import DEXA_SITES
@@ -161,9 +162,16 @@ def regression(
 ) -> LogisticResult:
     """Univariable then multivariable logistic regression of the case group on ``predictors``
     (:func:`vbqcore.stats.logistic_regression`, Huang et al. 2026 Table 4), with predictors named
-    as tables show them ("VBQ-T2"); ``per_tenth`` adds the OR per 0.1 of each VBQ score."""
-    labels = {col: column_label(col) for col in dict.fromkeys(predictors)}
-    renamed = frame[[GROUP, *labels]].rename(columns=labels)
+    as tables show them ("VBQ-T2"); ``per_tenth`` adds the OR per 0.1 of each VBQ score. The
+    predictor ``"sex"`` enters as "Male sex (vs female)", 1 for men and 0 for women."""
+    labels = {
+        col: MALE_SEX_LABEL if col == MALE_SEX else column_label(col)
+        for col in dict.fromkeys(predictors)
+    }
+    numeric = [c for c in labels if c != MALE_SEX]
+    renamed = frame[[GROUP, *numeric]].rename(columns=labels)
+    if MALE_SEX in labels:  # sex enters as 1 = male, 0 = female (issue 12)
+        renamed[MALE_SEX_LABEL] = male_indicator(frame)
     units = None
     if per_tenth:
         units = {labels[c]: 0.1 for c in labels if c in {s.value for s in ScoreName}}
