@@ -25,9 +25,13 @@ def test_regression_defaults() -> None:
     predictors = at.multiselect(key="cohort_reg_pred")
     assert predictors.options[0] == "Male sex (vs female)"  # options show their labels
     assert predictors.value == ["vbq_t1", "vbq_t2", "vbq_stir", "vbq_t2_stir"]
-    assert at.toggle(key="cohort_reg_all").disabled  # the demo has no identifier or raw SI
+    # The demo cohort holds pair_id and the raw SI columns: hidden, named in the toggle's help.
+    assert not [o for o in predictors.options if o == "pair_id" or o.startswith("T2_")]
+    assert "pair_id" in at.toggle(key="cohort_reg_all").help
     variables = at.dataframe[0].value["Variable"].tolist()
     assert "VBQ-T2 (per 0.1)" in variables
+    at.toggle(key="cohort_reg_all").set_value(True).run()
+    assert {"pair_id", "T2_L1"} <= set(at.multiselect(key="cohort_reg_pred").options)
 
 
 def test_sex_as_a_predictor_runs() -> None:
