@@ -8,7 +8,8 @@ import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
-from vbqapp.cohort.downloads import figure_block, table_block
+from vbqapp.cohort.downloads import figure_block
+from vbqapp.cohort.table_downloads import manuscript_table
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.predictors import (
     MALE_SEX,
@@ -68,9 +69,15 @@ def show(ctx: ViewContext) -> None:
         return
     result = cache.regression_for(ctx.key, tuple(predictors), rule, per_tenth, cohort)
     st.subheader(f"Logistic regression of {cohort.positive} vs {cohort.negative}")
-    table_block(result.to_frame(), file_name=ctx.file_name("regression", "csv"), key="cohort_reg")
-    st.caption(
-        f"Wald 95% CIs and p, as SPSS prints them. {result.multivariable_note.capitalize()}."
+    manuscript_table(
+        result.to_frame(),
+        title=f"Table 4. Logistic regression of {cohort.positive} vs {cohort.negative}",
+        footnotes=(
+            "OR, odds ratio; Wald 95% CIs and p, as SPSS prints them. "
+            f"{result.multivariable_note.capitalize()}.",
+        ),
+        file_stem=ctx.file_name("regression", "csv").removesuffix(".csv"),
+        key="cohort_reg",
     )
     for warning in result.warnings:
         st.warning(warning, icon=":material/warning:")
