@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vbqapp.cohort.cache import ViewKey
-from vbqapp.cohort.context import ViewContext, patient_scores
+from vbqapp.cohort.context import ViewContext, chosen_patient_scores
 from vbqapp.cohort.data import data_panel
 from vbqapp.cohort.downloads import csv_button
 from vbqapp.cohort.filters import show_counts, sidebar_filters
@@ -45,7 +45,7 @@ try:
 except VbqError as err:
     st.error(str(err))
     st.stop()
-ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, patient_scores())
+ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, chosen_patient_scores())
 
 shown = " and ".join(f"**{n}** {group}" for group, n in counts.items())
 st.markdown(f"Showing {shown} patients ({filters.describe()}).")
