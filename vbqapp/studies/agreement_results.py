@@ -13,6 +13,7 @@ from vbqapp.widgets import png_download
 from vbqcore.plots.bland_altman import bland_altman_grid
 from vbqcore.studies.agreement import AgreementStudy, Verdict
 from vbqcore.studies.agreement_input import PairedMeasurements
+from vbqcore.tables.labels import human_table
 
 __all__ = ["show_downloads", "show_plots", "show_tables", "show_verdicts"]
 
@@ -76,7 +77,8 @@ def show_tables(study: AgreementStudy, measurements: PairedMeasurements) -> None
     st.subheader("Tables")
     tables = _tables(study, measurements)
     tabs = st.tabs([title for title, _, _ in tables])
-    for tab, (title, frame, file) in zip(tabs, tables, strict=True):
+    for tab, (title, raw, file) in zip(tabs, tables, strict=True):
+        frame = human_table(raw)  # readable headings on screen and in the CSV (issue 12)
         with tab:
             st.dataframe(frame, hide_index=True, width="stretch")
             st.download_button(
