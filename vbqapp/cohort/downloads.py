@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from vbqapp.cohort.figure_export import print_export
+from vbqapp.figure_export import print_export
 from vbqcore.plots.export import figure_png
 
 __all__ = ["csv_button", "png_button", "figure_block", "table_block"]

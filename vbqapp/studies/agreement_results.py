@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqapp.figure_export import print_export
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
 from vbqapp.widgets import png_download
 from vbqcore.plots.bland_altman import bland_altman_grid
@@ -94,9 +95,12 @@ def show_tables(study: AgreementStudy, measurements: PairedMeasurements) -> None
 
 def show_downloads(figures: dict[str, go.Figure], cache_key: str) -> None:
     """PNG downloads of the figures, made on request (kaleido starts Chromium: ~3 s each)."""
+    cols = st.columns(len(figures))
+    for col, (name, fig) in zip(cols, figures.items(), strict=True):
+        with col:
+            print_export(fig, file_stem=name, key=f"{P}print_{name}")
     if not st.toggle("Prepare PNG downloads of the plots", key=f"{P}png"):
         return
-    cols = st.columns(len(figures))
     for col, (name, fig) in zip(cols, figures.items(), strict=True):
         rendered = png_download(
             fig,

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqapp.figure_export import print_export
 from vbqapp.navigation import PAGES
 from vbqapp.state import COHORT_INCOMING_DATASET
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
@@ -100,7 +101,9 @@ def _downloads(result: MatchResult, chart: FlowChart) -> None:
 
 
 def _png_download(figure: go.Figure, cache_key: str) -> None:
-    """The flow chart as PNG, made on request (kaleido starts Chromium: a few seconds)."""
+    """The flow chart as PNG, made on request (kaleido starts Chromium: a few seconds), and
+    for print (300 dpi PNG, SVG, PDF at a journal column width)."""
+    print_export(figure, file_stem="matching_flow", key=f"{P}print_flow")
     if not st.toggle("Prepare a PNG of the flow chart", key=f"{P}png"):
         return
     png_download(figure, file_name="matching_flow.png", cache_key=cache_key, key=f"{P}dl_flow_png")

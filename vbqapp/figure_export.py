@@ -1,4 +1,4 @@
-"""Cohort explorer: a figure for print (PNG 300 dpi, SVG, PDF at a journal column width)."""
+"""Any page: a figure for print (PNG 300 dpi, SVG, PDF at a journal column width)."""
 
 from __future__ import annotations
 
@@ -56,8 +56,9 @@ def print_export(fig: go.Figure, *, file_stem: str, key: str) -> None:
         column = ColumnWidth(width)
         shown = publication_style(fig) if style else fig
         name = figure_file_name(file_stem, "print" if style else "", column.value, fmt=chosen)
+        st.caption(f"File: {name}")
         st.download_button(
-            f"Download {name}",
+            "Download for print",
             data=lambda: export_figure(shown, chosen, width=column),
             file_name=name,
             mime=chosen.mime,
