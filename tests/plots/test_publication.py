@@ -11,8 +11,12 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
+from tests.cohort_fixture import make_table
+from vbqcore.cohort.distributions import score_distributions
+from vbqcore.cohort.table import default_mapping, prepare_cohort
 from vbqcore.errors import ExportError
 from vbqcore.plots import publication
+from vbqcore.plots.distributions import distribution_figure
 from vbqcore.plots.publication import (
     GREYSCALE_SAFE,
     ExportFormat,
@@ -80,3 +84,14 @@ def test_png_is_300_dpi_at_journal_width_and_svg_pdf_are_vector() -> None:
         assert abs(image.size[0] - 84 / 25.4 * 600) <= 8  # 1984 px
     assert export_figure(fig, "svg").lstrip().startswith(b"<svg")
     assert export_figure(fig, "pdf").startswith(b"%PDF-")
+
+
+def test_distribution_panels_have_axis_titles() -> None:
+    # Issue 12: the distribution plots had no y title.
+    table = make_table(20, seed=1)
+    cohort = prepare_cohort(table, default_mapping(table, name="t"), name="t")
+    fig = distribution_figure(score_distributions(cohort.frame, cohort, ["vbq_t1", "vbq_t2"]))
+    y_titles = [fig.layout[a].title.text for a in fig.layout if a.startswith("yaxis")]
+    x_titles = [fig.layout[a].title.text for a in fig.layout if a.startswith("xaxis")]
+    assert y_titles == ["VBQ-T1 (ratio, no unit)", "VBQ-T2 (ratio, no unit)"]
+    assert x_titles == ["Group", "Group"]
