@@ -91,7 +91,8 @@ def test_distribution_panels_have_axis_titles() -> None:
     table = make_table(20, seed=1)
     cohort = prepare_cohort(table, default_mapping(table, name="t"), name="t")
     fig = distribution_figure(score_distributions(cohort.frame, cohort, ["vbq_t1", "vbq_t2"]))
-    y_titles = [fig.layout[a].title.text for a in fig.layout if a.startswith("yaxis")]
-    x_titles = [fig.layout[a].title.text for a in fig.layout if a.startswith("xaxis")]
+    axes = sorted(a for a in fig.layout if a.startswith(("xaxis", "yaxis")))
+    y_titles = [fig.layout[a].title.text for a in axes if a.startswith("yaxis")]
+    x_titles = [fig.layout[a].title.text for a in axes if a.startswith("xaxis")]
     assert y_titles == ["VBQ-T1 (ratio, no unit)", "VBQ-T2 (ratio, no unit)"]
     assert x_titles == ["Group", "Group"]
