@@ -3,10 +3,11 @@
 import streamlit as st
 
 from vbqapp.cohort.cache import ViewKey
-from vbqapp.cohort.context import ViewContext, patient_scores
+from vbqapp.cohort.context import ViewContext, chosen_patient_scores
 from vbqapp.cohort.data import data_panel
 from vbqapp.cohort.downloads import csv_button
 from vbqapp.cohort.filters import show_counts, sidebar_filters
+from vbqapp.cohort.planning import plan_study_panel
 from vbqapp.cohort.views import distributions as cohort_view_distributions
 from vbqapp.cohort.views import overview as cohort_view_overview
 from vbqapp.cohort.views import regression as cohort_view_regression
@@ -44,7 +45,7 @@ try:
 except VbqError as err:
     st.error(str(err))
     st.stop()
-ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, patient_scores())
+ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, chosen_patient_scores())
 
 shown = " and ".join(f"**{n}** {group}" for group, n in counts.items())
 st.markdown(f"Showing {shown} patients ({filters.describe()}).")
@@ -66,3 +67,5 @@ try:
     VIEWS[view or "Overview"](ctx)
 except VbqError as err:
     st.error(str(err), icon=":material/error:")
+
+plan_study_panel(ctx)

@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "logit",
     "agreement",
     "match",
+    "power",
     "reproduce",
     "demo",
     "pacs",

@@ -53,7 +53,10 @@ def test_example_loads_with_verdicts_tables_and_downloads() -> None:
     for table in ("bland–altman results", "icc", "verdicts", "paired readings"):
         assert f"Download {table} (CSV)" in labels
     icc = at.dataframe[1].value
-    assert list(icc["icc_type"].unique()) == ["ICC(2,1)", "ICC(3,1)"]
+    assert list(icc["ICC type"].unique()) == ["ICC(2,1)", "ICC(3,1)"]
+    results = at.dataframe[0].value  # readable headings, no machine keys (issue 12)
+    assert {"Bias, 95% CI low", "Pairs with a missing reading"} <= set(results.columns)
+    assert not {"bias_ci_low", "loa_low_ci_high", "n_incomplete"} & set(results.columns)
 
 
 def test_long_format_upload_is_guessed_and_analysed() -> None:

@@ -41,7 +41,7 @@ def _open(
 
 
 def _counts(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value) for m in at.metric}
+    return {m.label: int(m.value) for m in at.sidebar.metric}  # the counts per group
 
 
 def _expected(frame: pd.DataFrame) -> dict[str, int]:
@@ -174,6 +174,9 @@ def test_incoming_dataset_from_the_matching_page() -> None:
 def test_this_patient_is_marked() -> None:
     latest = {"vbq_t1": 4.4, "vbq_t2": 0.61, "vbq_stir": None, "vbq_t2_stir": 0.8}
     at = _open({"cohort_view": "ROC"}, {CASE_LATEST_RESULT: latest})
+    roc = next(c for c in at.get("plotly_chart") if "cohort_roc_chart" in c.proto.id)
+    assert "this patient" not in roc.proto.spec  # only when the user asks (issue 12)
+    at.toggle(key="cohort_show_patient").set_value(True).run()
     assert any(m.value.startswith("**This patient**") for m in at.markdown)
     roc = next(c for c in at.get("plotly_chart") if "cohort_roc_chart" in c.proto.id)
     assert '"name":"this patient"' in roc.proto.spec

@@ -62,7 +62,10 @@ def test_example_guesses_columns_runs_and_shows_the_flow() -> None:
     assert m["Cases not matched"] == "2"
     assert len(at.get("plotly_chart")) == 1
     pairs = at.dataframe[1].value
-    assert len(pairs) == 25 and list(pairs.columns[:3]) == ["pair_id", "case_row", "control_row"]
+    assert len(pairs) == 25
+    assert list(pairs.columns[:3]) == ["Pair", "Case row in file", "Control row in file"]
+    # Rows as a spreadsheet numbers them (header = row 1): the library's 0-based index + 2.
+    assert pairs["Case row in file"].tolist() == (ref.pairs["case_row"] + 2).tolist()
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels[:4] == [
         "Matched set (CSV)",

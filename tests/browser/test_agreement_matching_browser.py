@@ -74,9 +74,9 @@ def test_agreement_page_upload_verdicts_and_download(page, app_url, tmp_path: Pa
     info.value.save_as(saved)
     table = pd.read_csv(saved)
     assert len(table) == 12
-    row = table[(table.sequence == "T1") & (table.structure == "CSF")].iloc[0]
-    assert row["loa_low"] == pytest.approx(-11.07, abs=0.005)
-    assert not bool(row["within_acceptance"])
+    row = table[(table["Sequence"] == "T1") & (table["Structure"] == "CSF")].iloc[0]
+    assert row["Lower limit of agreement"] == pytest.approx(-11.07, abs=0.005)
+    assert not bool(row["Within the acceptance limits"])
 
 
 def test_matching_page_upload_run_flow_download_and_handoff(page, app_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -69,3 +69,18 @@ def test_unknown_or_small_subgroup_table(cohort: Cohort) -> None:
     few = cohort.frame[~((cohort.frame["sex"] == "M") & (cohort.frame["group"] == "control"))]
     with pytest.raises(StatsInputError, match="Men: Only one group is left"):
         subgroup_table_one(few, cohort, "Men", ["age"])
+
+
+def test_a_filtered_sex_leaves_no_empty_or_duplicate_subgroup(cohort: Cohort) -> None:
+    # Issue 12: with women filtered, "Men (0/0)" and a "Women" row equal to "All" were shown.
+    women = cohort.frame[cohort.frame["sex"] == "F"]
+    analysis = subgroup_analysis(women, cohort, ["vbq_t2"], age_edges=(70,))
+    labels = [row.subgroup for row in analysis.aucs]
+    assert "Men" not in labels and "Women" not in labels
+    assert labels[0] == "All" and {"age < 70", "age ≥ 70"} <= set(labels)
+    assert dict(analysis.notes) == {
+        "Men": "no patients under the current filters",
+        "Women": "every patient shown; see the 'All' row",
+    }
+    with pytest.raises(StatsInputError, match="no subgroup 'Men'"):
+        subgroup_table_one(women, cohort, "Men", ["age"], age_edges=(70,))

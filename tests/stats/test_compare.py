@@ -393,3 +393,22 @@ def test_constant_group_is_not_normal_and_goes_to_mann_whitney() -> None:
     assert row.normality is not None and math.isnan(row.normality[0].p)
     assert row.test is GroupTest.MANN_WHITNEY
     assert "constant values" in row.reason
+
+
+def test_t_tested_rows_carry_the_difference_and_its_ci() -> None:
+    # R: t.test(extra ~ group, data = sleep, var.equal = TRUE)
+    # t = -1.8608, df = 18, 95% CI -3.363874 0.203874 (group 1 minus group 2)
+    sleep_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    sleep_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    df = pd.DataFrame({"g": ["one"] * 10 + ["two"] * 10, "extra": sleep_1 + sleep_2})
+    row = compare_groups(df, "g", ["extra"], groups=["one", "two"], force={"extra": "t-test"}).rows[
+        0
+    ]
+    assert row.diff == pytest.approx(-1.58)
+    assert row.diff_ci == pytest.approx((-3.363874, 0.203874), abs=1e-6)
+    out = row.to_dict()
+    assert (out["diff_ci_low"], out["diff_ci_high"]) == pytest.approx(
+        (-3.363874, 0.203874), abs=1e-6
+    )
+    mwu = compare_groups(df, "g", ["extra"], groups=["one", "two"], force={"extra": "mwu"}).rows[0]
+    assert mwu.diff is None and mwu.to_dict()["diff_ci_low"] is None

@@ -8,13 +8,17 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqapp.state import get_latest_result
 from vbqcore.cohort.table import Cohort
 from vbqcore.vbq import ScoreName
 
-__all__ = ["ViewContext", "patient_scores"]
+__all__ = ["ViewContext", "patient_scores", "chosen_patient_scores", "PATIENT_TOGGLE"]
+
+#: Sidebar toggle: mark the Case page's patient on the plots (off unless the user asks).
+PATIENT_TOGGLE = "cohort_show_patient"
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +54,20 @@ def patient_scores() -> dict[str, float]:
         if isinstance(value, int | float) and math.isfinite(value):
             out[name.value] = float(value)
     return out
+
+
+def chosen_patient_scores() -> dict[str, float]:
+    """This session's case-page scores when the user chose to mark the patient on the plots
+    (a sidebar toggle, shown only when there is a patient); empty otherwise, so no exported
+    figure carries "this patient" unasked (issue 12)."""
+    scores = patient_scores()
+    if not scores:
+        return {}
+    shown = st.sidebar.toggle(
+        "Mark this patient (Case page) on the plots",
+        value=False,
+        key=PATIENT_TOGGLE,
+        help="Adds the patient measured on the Case page to the distributions and ROC views "
+        "(and to their downloads).",
+    )
+    return scores if shown else {}

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqapp.figure_export import print_export
 from vbqcore.plots.export import figure_png
 
 __all__ = ["csv_button", "png_button", "figure_block", "table_block"]
@@ -71,9 +72,14 @@ def png_button(fig: go.Figure, *, file_name: str, key: str, label: str = "PNG") 
 
 
 def figure_block(fig: go.Figure, *, file_name: str, key: str) -> None:
-    """The interactive figure with its PNG download under it."""
+    """The interactive figure with its PNG download under it, and the print export (300 dpi
+    PNG, SVG, PDF at a journal column width; publication style on request)."""
     st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
-    png_button(fig, file_name=file_name, key=f"{key}_png")
+    left, right = st.columns([1, 3])
+    with left:
+        png_button(fig, file_name=file_name, key=f"{key}_png")
+    with right:
+        print_export(fig, file_stem=file_name.rsplit(".", 1)[0], key=key)
 
 
 def table_block(frame: pd.DataFrame, *, file_name: str, key: str) -> None:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from vbqapp.cohort import cache
+from vbqapp.cohort import cache, filter_inputs
 from vbqcore.anatomy import Sex
 from vbqcore.cohort.filters import CohortFilters, DexaFilter, filter_mask, group_counts
 from vbqcore.cohort.table import AGE, BMI, Cohort
@@ -30,6 +30,7 @@ FILTER_KEYS = (SEX_KEY, AGE_KEY, BMI_KEY, DEXA_KEY, CAT_COLUMNS_KEY)
 _ALL = "all"
 _SEX_LABELS = {_ALL: "All", Sex.F.value: "Women", Sex.M.value: "Men"}
 _DEXA_LABELS = {"any": "Any", "with": "With DEXA", "without": "Without DEXA"}
+_DEXA_ALIASES = {"yes": "with", "dexa": "with", "no": "without", "none": "without", "all": "any"}
 
 
 def _bounds(cohort: Cohort, col: str, step: float) -> tuple[float, float] | None:
@@ -41,7 +42,13 @@ def _bounds(cohort: Cohort, col: str, step: float) -> tuple[float, float] | None
 
 
 def _range(
-    cohort: Cohort, col: str, label: str, key: str, step: float, defaults: dict[str, object]
+    cohort: Cohort,
+    col: str,
+    label: str,
+    key: str,
+    step: float,
+    defaults: dict[str, object],
+    token: str,
 ) -> tuple[float, float] | None:
     """A range slider over the column's values; None when it spans them all (no filter)."""
     if col not in cohort.frame.columns:
@@ -50,6 +57,7 @@ def _range(
     if bounds is None:
         return None
     low, high = bounds
+    filter_inputs.prepare_range(key, label, bounds, integer=step >= 1, token=token)
     defaults[key] = (int(low), int(high)) if step >= 1 else (float(low), float(high))
     if step >= 1:
         chosen = st.slider(
@@ -77,9 +85,13 @@ def _range(
 
 
 def _reset(defaults: dict[str, object]) -> None:
-    """Set every filter widget back to its default (which also clears its query parameter)."""
+    """Set every filter widget back to its default (which also clears its query parameter).
+
+    The ranges written here outlive this data set; ``filter_inputs.prepare_range`` fits them to
+    the next one (issue 12)."""
     for key, value in defaults.items():
         st.session_state[key] = value
+    filter_inputs.clear_notices()
 
 
 def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
@@ -87,6 +99,7 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
     defaults: dict[str, object] = {SEX_KEY: _ALL, DEXA_KEY: "any", CAT_COLUMNS_KEY: []}
     with st.sidebar:
         st.header("Filters")
+        filter_inputs.prepare_sex(SEX_KEY, _SEX_LABELS, enabled=cohort.has_sex, token=token)
         sex = st.radio(
             "Sex",
             list(_SEX_LABELS),
@@ -96,10 +109,13 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
             bind="query-params",
             disabled=not cohort.has_sex,
         )
-        age = _range(cohort, AGE, "Age (years)", AGE_KEY, 1, defaults)
-        bmi = _range(cohort, BMI, "BMI (kg/m²)", BMI_KEY, 0.5, defaults)
+        age = _range(cohort, AGE, "Age (years)", AGE_KEY, 1, defaults, token)
+        bmi = _range(cohort, BMI, "BMI (kg/m²)", BMI_KEY, 0.5, defaults, token)
         dexa = DexaFilter.ANY
         if cohort.dexa:
+            filter_inputs.prepare_choice(
+                DEXA_KEY, "DEXA result", _DEXA_LABELS, _DEXA_ALIASES, token=token
+            )
             dexa = DexaFilter(
                 st.radio(
                     "DEXA result",
@@ -112,6 +128,7 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
             )
         categories = []
         offered = cache.filter_options(token, cohort.mapping, cohort)
+        filter_inputs.prepare_columns(CAT_COLUMNS_KEY, list(offered), token=token)
         if offered:
             chosen = st.multiselect(
                 "Filter on other columns", list(offered), key=CAT_COLUMNS_KEY, bind="query-params"
@@ -132,6 +149,7 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
             args=(defaults,),
             icon=":material/filter_alt_off:",
         )
+    filter_inputs.show_notices(token)
     return CohortFilters(
         sex=None if sex == _ALL or not cohort.has_sex else Sex(sex),
         age=age,

@@ -8,11 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqapp.figure_export import print_export
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
 from vbqapp.widgets import png_download
 from vbqcore.plots.bland_altman import bland_altman_grid
 from vbqcore.studies.agreement import AgreementStudy, Verdict
 from vbqcore.studies.agreement_input import PairedMeasurements
+from vbqcore.tables.labels import human_table
 
 __all__ = ["show_downloads", "show_plots", "show_tables", "show_verdicts"]
 
@@ -76,7 +78,8 @@ def show_tables(study: AgreementStudy, measurements: PairedMeasurements) -> None
     st.subheader("Tables")
     tables = _tables(study, measurements)
     tabs = st.tabs([title for title, _, _ in tables])
-    for tab, (title, frame, file) in zip(tabs, tables, strict=True):
+    for tab, (title, raw, file) in zip(tabs, tables, strict=True):
+        frame = human_table(raw)  # readable headings on screen and in the CSV (issue 12)
         with tab:
             st.dataframe(frame, hide_index=True, width="stretch")
             st.download_button(
@@ -92,9 +95,12 @@ def show_tables(study: AgreementStudy, measurements: PairedMeasurements) -> None
 
 def show_downloads(figures: dict[str, go.Figure], cache_key: str) -> None:
     """PNG downloads of the figures, made on request (kaleido starts Chromium: ~3 s each)."""
+    cols = st.columns(len(figures))
+    for col, (name, fig) in zip(cols, figures.items(), strict=True):
+        with col:
+            print_export(fig, file_stem=name, key=f"{P}print_{name}")
     if not st.toggle("Prepare PNG downloads of the plots", key=f"{P}png"):
         return
-    cols = st.columns(len(figures))
     for col, (name, fig) in zip(cols, figures.items(), strict=True):
         rendered = png_download(
             fig,

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqapp.figure_export import print_export
 from vbqapp.navigation import PAGES
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
 from vbqapp.state import IncomingDataset, send_to_cohort
@@ -17,6 +18,7 @@ from vbqapp.widgets import png_download
 from vbqcore.plots.flow import flow_figure
 from vbqcore.stats.matching import MatchResult
 from vbqcore.studies.matching import FlowChart, flow_chart
+from vbqcore.tables.labels import human_table
 
 __all__ = ["COHORT_PAGE", "cohort_payload", "show_result"]
 
@@ -59,7 +61,8 @@ def show_result(result: MatchResult, settings: MatchSettings, source: str) -> No
     _downloads(result, chart)
     _png_download(figure, json.dumps([flow.to_dict(), repr(settings)], sort_keys=True))
     st.subheader("Matched pairs")
-    st.dataframe(result.pairs, hide_index=True, width="stretch")
+    st.dataframe(_readable(result.pairs), hide_index=True, width="stretch")
+    st.caption("Rows in file count the header as row 1, as a spreadsheet shows them.")
     left = [
         (f"Cases not matched ({len(result.unmatched_cases)})", result.unmatched_cases),
         (f"Excluded ({len(result.excluded)})", result.excluded),
@@ -67,7 +70,7 @@ def show_result(result: MatchResult, settings: MatchSettings, source: str) -> No
     for title, frame in left:
         if len(frame):
             with st.expander(title):
-                st.dataframe(frame, width="stretch")
+                st.dataframe(_readable(frame), width="stretch")
     _handoff(result, settings, source)
 
 
@@ -77,10 +80,10 @@ def _control_label(settings: MatchSettings) -> str:
 
 def _downloads(result: MatchResult, chart: FlowChart) -> None:
     files = [
-        ("Matched set", result.matched, "matched_set.csv", "primary"),
-        ("Pairs", result.pairs, "matched_pairs.csv", "secondary"),
-        ("Flow counts", chart.table(), "matching_flow.csv", "secondary"),
-        ("Left out", _left_out(result), "matching_left_out.csv", "secondary"),
+        ("Matched set", result.matched, "matched_set.csv", "primary"),  # the user's own columns
+        ("Pairs", _readable(result.pairs), "matched_pairs.csv", "secondary"),
+        ("Flow counts", human_table(chart.table()), "matching_flow.csv", "secondary"),
+        ("Left out", _readable(_left_out(result)), "matching_left_out.csv", "secondary"),
     ]
     cols = st.columns(len(files))
     for col, (label, frame, name, kind) in zip(cols, files, strict=True):
@@ -97,10 +100,20 @@ def _downloads(result: MatchResult, chart: FlowChart) -> None:
 
 
 def _png_download(figure: go.Figure, cache_key: str) -> None:
-    """The flow chart as PNG, made on request (kaleido starts Chromium: a few seconds)."""
+    """The flow chart as PNG, made on request (kaleido starts Chromium: a few seconds), and
+    for print (300 dpi PNG, SVG, PDF at a journal column width)."""
+    print_export(figure, file_stem="matching_flow", key=f"{P}print_flow")
     if not st.toggle("Prepare a PNG of the flow chart", key=f"{P}png"):
         return
     png_download(figure, file_name="matching_flow.png", cache_key=cache_key, key=f"{P}dl_flow_png")
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Readable headings; ``case_row``/``control_row`` (0-based positions of the uploaded table)
+    as the file's row numbers, header = row 1."""
+    rows = {c: frame[c] + 2 for c in ("case_row", "control_row") if c in frame.columns}
+    rows = {c: v for c, v in rows.items() if pd.api.types.is_integer_dtype(frame[c])}
+    return human_table(frame.assign(**rows))
 
 
 def _left_out(result: MatchResult) -> pd.DataFrame:

@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from vbqcore.cohort.predictors import MALE_SEX, MALE_SEX_LABEL, male_indicator
 from vbqcore.cohort.table import AGE, BMI, GROUP, SEX, Cohort
 from vbqcore.errors import DegenerateInputWarning, StatsInputError
 from vbqcore.paper.demo_dexa import DEXA_SITES
@@ -160,9 +162,16 @@ def regression(
 ) -> LogisticResult:
     """Univariable then multivariable logistic regression of the case group on ``predictors``
     (:func:`vbqcore.stats.logistic_regression`, Huang et al. 2026 Table 4), with predictors named
-    as tables show them ("VBQ-T2"); ``per_tenth`` adds the OR per 0.1 of each VBQ score."""
-    labels = {col: column_label(col) for col in dict.fromkeys(predictors)}
-    renamed = frame[[GROUP, *labels]].rename(columns=labels)
+    as tables show them ("VBQ-T2"); ``per_tenth`` adds the OR per 0.1 of each VBQ score. The
+    predictor ``"sex"`` enters as "Male sex (vs female)", 1 for men and 0 for women."""
+    labels = {
+        col: MALE_SEX_LABEL if col == MALE_SEX else column_label(col)
+        for col in dict.fromkeys(predictors)
+    }
+    numeric = [c for c in labels if c != MALE_SEX]
+    renamed = frame[[GROUP, *numeric]].rename(columns=labels)
+    if MALE_SEX in labels:  # sex enters as 1 = male, 0 = female (issue 12)
+        renamed[MALE_SEX_LABEL] = male_indicator(frame)
     units = None
     if per_tenth:
         units = {labels[c]: 0.1 for c in labels if c in {s.value for s in ScoreName}}
@@ -263,6 +272,30 @@ def _pair(ci: tuple[float, float]) -> str:
     return f"{ci[0]:.3f}–{ci[1]:.3f}"
 
 
+def _require_both_groups(
+    frame: pd.DataFrame,
+    used: pd.DataFrame,
+    y: np.ndarray,
+    cohort: Cohort,
+    names: Sequence[ScoreName],
+) -> None:
+    """Say which score column is blank, rather than let the ROC fail on 0 values (issue 12)."""
+    blank = [f"{s.label} (column '{s.value}')" for s in names if frame[s.value].notna().sum() == 0]
+    if blank:
+        raise StatsInputError(
+            f"ROC: {', '.join(blank)} has no values in the {len(frame)} patients shown; "
+            "choose another score, or map a column that holds the scores."
+        )
+    n_pos, n_neg = int(np.count_nonzero(y)), int(y.size - np.count_nonzero(y))
+    both_shown = frame[GROUP].nunique() > 1  # else roc_analysis says "only one class"
+    if both_shown and min(n_pos, n_neg) == 0:
+        which = ", ".join(s.label for s in names)
+        raise StatsInputError(
+            f"ROC: {n_pos} {cohort.positive} and {n_neg} {cohort.negative} patients have "
+            f"{which}; an ROC needs both groups. Choose fewer scores or widen the filters."
+        )
+
+
 def roc_panel(
     frame: pd.DataFrame,
     cohort: Cohort,
@@ -303,6 +336,7 @@ def roc_panel(
     complete = frame[cols].notna().all(axis=1).to_numpy()
     used = frame.loc[complete]
     y = (used[GROUP] == cohort.positive).to_numpy()
+    _require_both_groups(frame, used, y, cohort, names)
     method = CiMethod(ci_method)
     total = n_bootstrap * len(names)
     results: dict[ScoreName, RocResult] = {}

@@ -97,8 +97,10 @@ def subgroup_analysis(
     """AUC (DeLong CI) of each score within each subgroup of ``frame`` (women, men, age bands)
     and, for ``variables``, the Table 1 comparison within each subgroup.
 
-    A subgroup with fewer than 2 patients in a group gets a NaN AUC and a note; a Table 1
-    variable that cannot be compared there is listed in that table's ``skipped``.
+    A subgroup with fewer than 2 patients in a group gets a NaN AUC and a note; a subgroup with
+    no patient under the filters (men when only women are shown), or a sex subgroup holding every
+    patient (then the "All" row), is left out with a note in ``notes``; a Table 1 variable that
+    cannot be compared there is listed in that table's ``skipped``.
     """
     names = [ScoreName(s) for s in dict.fromkeys(scores)]
     subgroups = split_subgroups(frame, age_edges=age_edges)
@@ -106,6 +108,13 @@ def subgroup_analysis(
     tables: list[tuple[str, TableOne]] = []
     notes: list[tuple[str, str]] = []
     for sub in subgroups:
+        n_in = int(sub.mask.sum())
+        if n_in == 0:  # e.g. men while the filters show women only (issue 12: "Men (0/0)")
+            notes.append((sub.label, "no patients under the current filters"))
+            continue
+        if n_in == len(frame) and sub.kind == "sex":  # the "All" row already is this subgroup
+            notes.append((sub.label, "every patient shown; see the 'All' row"))
+            continue
         part = frame.loc[sub.mask]
         aucs += [_subgroup_auc(sub.kind, sub.label, part, cohort, s) for s in names]
         if not variables:
@@ -136,7 +145,7 @@ def subgroup_table_one(
         No such subgroup, or too few patients in it (the message says how many).
     """
     for sub in split_subgroups(frame, age_edges=age_edges):
-        if sub.label != label:
+        if sub.label != label or not sub.mask.any():
             continue
         part = frame.loc[sub.mask]
         why = readiness_message(group_counts(part, cohort), cohort)

@@ -136,6 +136,8 @@ def distribution_figure(
             row=1,
             col=col,
         )
+        fig.update_xaxes(title_text="Group", row=1, col=col)
+        fig.update_yaxes(title_text=f"{score.label} (ratio, no unit)", row=1, col=col)
         value = (patient or {}).get(score.value)
         if value is not None and math.isfinite(value):
             fig.add_hline(
@@ -148,9 +150,9 @@ def distribution_figure(
             )
     fig.update_layout(
         height=height,
-        margin={"l": 50, "r": 20, "t": 50, "b": 60},
+        margin={"l": 60, "r": 20, "t": 50, "b": 90},
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.25},
         hovermode="closest",
     )
     return fig

@@ -24,6 +24,7 @@ from vbqcore.stats.compare import (
     format_p,
 )
 from vbqcore.stats.delong import AucComparison, Direction, compare_aucs
+from vbqcore.stats.delong_unpaired import UnpairedAucComparison, compare_aucs_unpaired
 from vbqcore.stats.logistic import (
     LogisticResult,
     LogitModel,
@@ -32,6 +33,7 @@ from vbqcore.stats.logistic import (
     logistic_regression,
 )
 from vbqcore.stats.matching import MatchFlow, MatchResult, match_pairs
+from vbqcore.stats.power import Alternative, AucPower, SolvedFor, auc_power, correlated_auc_power
 from vbqcore.stats.proportions import (
     ConfusionResult,
     ProportionCi,
@@ -40,6 +42,13 @@ from vbqcore.stats.proportions import (
     proportion_ci,
 )
 from vbqcore.stats.roc import CiMethod, RocResult, roc_analysis
+from vbqcore.stats.two_sample import (
+    DifferenceResult,
+    DifferenceTest,
+    paired_t,
+    two_sample_t,
+    wilcoxon_signed_rank,
+)
 
 __all__: list[str] = [
     # ROC (roc, delong, proportions)
@@ -80,4 +89,17 @@ __all__: list[str] = [
     "match_pairs",
     "MatchResult",
     "MatchFlow",
+    # Unpaired DeLong (delong_unpaired), differences with CIs (two_sample), power (power)
+    "compare_aucs_unpaired",
+    "UnpairedAucComparison",
+    "two_sample_t",
+    "paired_t",
+    "wilcoxon_signed_rank",
+    "DifferenceResult",
+    "DifferenceTest",
+    "auc_power",
+    "correlated_auc_power",
+    "AucPower",
+    "SolvedFor",
+    "Alternative",
 ]

@@ -27,6 +27,7 @@ from vbqcore.stats._group_tests import (
     table_test,
     two_sample_test,
 )
+from vbqcore.stats.two_sample import mean_difference_ci
 
 __all__ = [
     "MIN_GROUP_N",
@@ -89,6 +90,9 @@ class ComparisonRow:
     levene_p: float | None = None
     descriptives: tuple[dict[str, float], dict[str, float]] | None = None
     levels: tuple[LevelCount, ...] = ()
+    #: t-tests: mean(first group) − mean(second) and its 95% CI (two_sample.mean_difference_ci)
+    diff: float | None = None
+    diff_ci: tuple[float, float] | None = None
 
     @property
     def p_text(self) -> str:
@@ -117,6 +121,9 @@ class ComparisonRow:
             "normality": None,
             "levene_statistic": finite_or_none(self.levene_statistic),
             "levene_p": finite_or_none(self.levene_p),
+            "diff": finite_or_none(self.diff),
+            "diff_ci_low": finite_or_none(self.diff_ci[0]) if self.diff_ci else None,
+            "diff_ci_high": finite_or_none(self.diff_ci[1]) if self.diff_ci else None,
             "descriptives": None,
             "levels": [
                 {
@@ -178,6 +185,7 @@ def continuous_row(
     if np.ptp(np.concatenate([a, b])) == 0.0:
         raise StatsInputError(f"{SOURCE}: {var!r} has one value in every row; nothing to compare.")
     result = two_sample_test(a, b, groups=order, alpha=alpha, forced=forced)
+    diff = mean_difference_ci(a, b, equal_var=True) if result.test is GroupTest.T_TEST else None
     desc = (describe(a), describe(b))
     keys: tuple[str, ...]
     if result.test is GroupTest.T_TEST:
@@ -210,6 +218,8 @@ def continuous_row(
         levene_statistic=result.levene_statistic,
         levene_p=result.levene_p,
         descriptives=desc,
+        diff=None if diff is None else diff[0],
+        diff_ci=None if diff is None else (diff[1], diff[2]),
     )
 
 

@@ -9,8 +9,10 @@ import streamlit as st
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import table_block
+from vbqapp.cohort.table_downloads import manuscript_table
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.table import SEX
+from vbqcore.tables import publication_table_one
 
 __all__ = ["show"]
 
@@ -38,7 +40,19 @@ def show(ctx: ViewContext) -> None:
     if table.comparison is None:
         st.info("Choose at least one variable that can be compared.")
     else:
-        table_block(table.to_frame(), file_name=ctx.file_name("table1", "csv"), key="cohort_t1")
+        pub = publication_table_one(table.comparison)
+        stem = ctx.file_name("table1", "csv").removesuffix(".csv")
+        manuscript_table(
+            pub.to_frame(),
+            title=pub.title,
+            footnotes=pub.footnotes,
+            file_stem=stem,
+            key="cohort_t1",
+        )
+        with st.expander("Test details (statistics, pre-tests)"):
+            table_block(
+                table.to_frame(), file_name=ctx.file_name("table1_details", "csv"), key="cohort_t1d"
+            )
     for name, why in table.skipped:
         st.warning(f"{name} left out: {why}", icon=":material/warning:")
     for note in table.notes:

@@ -8,8 +8,16 @@ import streamlit as st
 
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
-from vbqapp.cohort.downloads import figure_block, table_block
+from vbqapp.cohort.downloads import figure_block
+from vbqapp.cohort.table_downloads import manuscript_table
 from vbqcore.cohort.analysis import column_label
+from vbqcore.cohort.predictors import (
+    MALE_SEX,
+    MALE_SEX_LABEL,
+    default_predictors,
+    hidden_predictors,
+    offered_predictors,
+)
 from vbqcore.plots.forest import forest_figure, odds_ratio_rows
 
 __all__ = ["show"]
@@ -24,11 +32,24 @@ _RULES = {
 
 def show(ctx: ViewContext) -> None:
     cohort = ctx.cohort
-    options = list(cohort.numeric_columns())
-    default = [s.value for s in cohort.scores]
+    hidden = hidden_predictors(cohort)
     left, right = st.columns([3, 2])
+    show_all = left.toggle(
+        "Offer identifiers and raw SI columns too",
+        value=False,
+        key="cohort_reg_all",
+        disabled=not hidden,
+        help="Hidden by default: "
+        + (", ".join(hidden) or "none in this table")
+        + ". Patient numbers and raw signal intensities (scanner units) are not predictors.",
+    )
+    options = list(offered_predictors(cohort, include_hidden=show_all))
     predictors = left.multiselect(
-        "Predictors", options, default=default, format_func=column_label, key="cohort_reg_pred"
+        "Predictors",
+        options,
+        default=[c for c in default_predictors(cohort) if c in options],
+        format_func=lambda c: MALE_SEX_LABEL if c == MALE_SEX else column_label(c),
+        key="cohort_reg_pred",
     )
     rule = right.radio(
         "Multivariable model",
@@ -38,7 +59,7 @@ def show(ctx: ViewContext) -> None:
     )
     per_tenth = right.toggle(
         "OR per 0.1 of each VBQ score",
-        value=False,
+        value=True,
         key="cohort_reg_tenth",
         help="A VBQ score spans well under 1 unit, so the OR per 1.0 is huge (about 20 000 for "
         "VBQ-T2 in the paper); per 0.1 reads more easily.",
@@ -48,9 +69,15 @@ def show(ctx: ViewContext) -> None:
         return
     result = cache.regression_for(ctx.key, tuple(predictors), rule, per_tenth, cohort)
     st.subheader(f"Logistic regression of {cohort.positive} vs {cohort.negative}")
-    table_block(result.to_frame(), file_name=ctx.file_name("regression", "csv"), key="cohort_reg")
-    st.caption(
-        f"Wald 95% CIs and p, as SPSS prints them. {result.multivariable_note.capitalize()}."
+    manuscript_table(
+        result.to_frame(),
+        title=f"Table 4. Logistic regression of {cohort.positive} vs {cohort.negative}",
+        footnotes=(
+            "OR, odds ratio; Wald 95% CIs and p, as SPSS prints them. "
+            f"{result.multivariable_note.capitalize()}.",
+        ),
+        file_stem=ctx.file_name("regression", "csv").removesuffix(".csv"),
+        key="cohort_reg",
     )
     for warning in result.warnings:
         st.warning(warning, icon=":material/warning:")

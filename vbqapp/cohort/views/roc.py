@@ -12,12 +12,14 @@ import streamlit as st
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block, table_block
+from vbqapp.cohort.table_downloads import manuscript_table
 from vbqapp.state import COHORT_BOOTSTRAP, COHORT_THRESHOLDS
 from vbqcore.cohort.analysis import RocPanel, roc_panel
 from vbqcore.cohort.table import PAPER_SCORES
 from vbqcore.cutoffs import Cutoff, load_cutoffs
 from vbqcore.plots.roc import roc_figure, threshold_figure
 from vbqcore.stats import ConfusionResult, ProportionEstimate
+from vbqcore.tables import publication_auc_table
 from vbqcore.vbq import ScoreName
 
 __all__ = ["show", "BOOTSTRAP_REPLICATES", "BOOTSTRAP_SEED"]
@@ -211,7 +213,18 @@ def show(ctx: ViewContext) -> None:
         key="cohort_thr_fig",
     )
     st.subheader("AUC and Youden cut-off per score")
-    table_block(shown.to_frame(), file_name=ctx.file_name("auc", "csv"), key="cohort_auc")
+    pub = publication_auc_table(shown)
+    manuscript_table(
+        pub.to_frame(),
+        title=pub.title,
+        footnotes=pub.footnotes,
+        file_stem=ctx.file_name("auc", "csv").removesuffix(".csv"),
+        key="cohort_auc",
+    )
+    with st.expander("All ROC figures (SE, Youden J, CI method)"):
+        table_block(
+            shown.to_frame(), file_name=ctx.file_name("auc_details", "csv"), key="cohort_aucd"
+        )
     if len(scores) > 1:
         st.subheader("DeLong comparison of the AUCs")
         table_block(

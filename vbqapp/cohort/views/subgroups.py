@@ -11,6 +11,7 @@ from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block, table_block
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.filters import DEFAULT_AGE_EDGES, parse_age_edges
+from vbqcore.cohort.subgroup_tests import differences_frame, subgroup_differences
 from vbqcore.cohort.table import PAPER_SCORES
 from vbqcore.errors import VbqError
 from vbqcore.plots.forest import auc_forest_rows, forest_figure
@@ -59,6 +60,23 @@ def show(ctx: ViewContext) -> None:
     st.caption(
         "Rows: subgroup (cases/controls). A subgroup with fewer than 2 of a group has no AUC."
     )
+    for label, why in analysis.notes:
+        st.caption(f"{label}: {why}.")
+    st.subheader("Do the AUCs differ between subgroups?")
+    differences = differences_frame(
+        subgroup_differences(ctx.frame(), cohort, tuple(scores), age_edges=edges)
+    )
+    if differences.empty:
+        st.info("No two subgroups to compare under the current filters.")
+    else:
+        table_block(
+            differences, file_name=ctx.file_name("subgroup_auc_tests", "csv"), key="cohort_sub_dl"
+        )
+        st.caption(
+            "Unpaired DeLong test (the subgroups hold different patients), as pROC's "
+            "roc.test(paired = FALSE): D and its Welch–Satterthwaite df; difference = first − "
+            "second with a t-based 95% CI."
+        )
     table_block(
         analysis.to_frame(), file_name=ctx.file_name("subgroup_auc", "csv"), key="cohort_sub_auc"
     )
