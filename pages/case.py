@@ -10,6 +10,7 @@ from vbqapp.case.upload import upload_panel
 from vbqapp.case.viewer import sync_from_canvas, viewer
 from vbqapp.routing import require_router
 from vbqapp.state import CASE_ACTIVE
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.case.evaluation import evaluate_case
 from vbqcore.errors import VbqError
@@ -59,4 +60,4 @@ try:
     with st.container():
         export_panel(evaluation)
 except VbqError as err:
-    st.error(str(err))
+    st.error(md_escape(err))

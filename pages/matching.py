@@ -6,6 +6,7 @@ from vbqapp.routing import require_router
 from vbqapp.state import MATCH_RESULT
 from vbqapp.studies import matching_inputs as inputs
 from vbqapp.studies import matching_results as results
+from vbqapp.text import md_escape
 from vbqcore.errors import VbqError
 from vbqcore.stats.matching import match_pairs
 
@@ -45,7 +46,7 @@ if st.button("Run matching", type="primary", key=inputs.RUN_KEY, icon=":material
         )
     except VbqError as err:
         st.session_state.pop(MATCH_RESULT, None)
-        st.error(str(err))
+        st.error(md_escape(err))
         st.stop()
     st.session_state[MATCH_RESULT] = {"signature": signature, "result": result}
 

@@ -84,10 +84,10 @@ def test_xlsx_round_trip_from_path_and_bytes(tmp_path: Path) -> None:
         (b"a,b\n1,2\n3,4,5,6\n", "not a well-formed table"),
         (b"a,a\n1,2\n", "column name 'a' appears twice"),
         (b"a,,b\n1,2,3\n", "column 2 holds values but has no name"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or .xlsx table"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "holds binary data, not text"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Excel"),
         (b"PK\x03\x04not really a zip", "not a readable .xlsx"),
-        ("group\nFrakt\u00fcr\n".encode("latin-1"), "not utf-8-sig text.*CSV UTF-8"),
+        ("group\nFrakt\u00fcr\n".encode("latin-1"), "not UTF-8 text.*CSV UTF-8"),
     ],
 )
 def test_bad_tables_raise_cohort_errors(data: bytes, match: str) -> None:

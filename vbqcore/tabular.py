@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from vbqcore.errors import CohortError
+from vbqcore.text_input import decode_text, sniff_delimiter
 
 __all__ = ["read_table", "MAX_TABLE_BYTES"]
 
@@ -24,7 +25,6 @@ MAX_TABLE_BYTES = 50 * 1024 * 1024
 
 _XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other MS Office binaries)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_table(
@@ -102,31 +102,9 @@ def _load(path_or_bytes: str | os.PathLike[str] | bytes, name: str | None) -> tu
     return data, label
 
 
-def _decode(data: bytes, label: str, encoding: str | None) -> str:
-    if encoding is None:
-        encoding = "utf-16" if data[:2] in _UTF16_BOMS else "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except LookupError as err:
-        raise CohortError(f"{label}: unknown text encoding {encoding!r}.") from err
-    except UnicodeDecodeError as err:
-        byte = data[err.start]
-        raise CohortError(
-            f"{label} is not {encoding} text (byte 0x{byte:02x} at offset {err.start}); save it "
-            "from Excel as 'CSV UTF-8 (comma delimited)' or .xlsx, or give its encoding."
-        ) from err
-
-
 def _read_csv(data: bytes, label: str, encoding: str | None) -> pd.DataFrame:
-    if b"\x00" in data and data[:2] not in _UTF16_BOMS and encoding is None:
-        raise CohortError(f"{label} is not a CSV or .xlsx table (it holds binary data).")
-    text = _decode(data, label, encoding)
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","  # one column, or too irregular to tell: the parser below will say
+    text = decode_text(data, label, encoding, error=CohortError)
+    sep = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     _check_header([h.strip() for h in header], label)
     try:

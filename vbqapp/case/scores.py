@@ -9,6 +9,7 @@ import streamlit as st
 
 from vbqapp.case.session import get_case, put_case, seed, widget_key
 from vbqapp.state import CASE_LATEST_RESULT
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Level
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import set_options
@@ -80,7 +81,7 @@ def case_options() -> None:
     )
     error = st.session_state.pop(widget_key("option_error"), None)
     if error:
-        st.error(error)
+        st.error(md_escape(error))
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -127,7 +128,7 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
             used = ", ".join(lv.value for lv in result.levels_used[name])
             column.caption(f"levels {used}")
     for problem in evaluation.problems:
-        st.info(problem, icon=":material/edit_note:")
+        st.info(md_escape(problem), icon=":material/edit_note:")
     if result is None:
         st.session_state.pop(CASE_LATEST_RESULT, None)
         return
@@ -149,4 +150,4 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
             for note in interpretation.notes:
                 st.caption(note)
     for warning in evaluation.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md_escape(warning), icon=":material/warning:")

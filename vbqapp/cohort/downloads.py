@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from vbqcore.csv_safety import safe_csv
 from vbqcore.plots.export import figure_png
 
 __all__ = ["csv_button", "png_button", "figure_block", "table_block"]
@@ -29,7 +30,7 @@ def _csv_bytes(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[],
     def write() -> bytes:
         table = frame() if callable(frame) else frame
         # utf-8-sig: Excel opens the file with the right characters (±, –, ², ≥).
-        return table.to_csv(index=False).encode("utf-8-sig")
+        return safe_csv(table).encode("utf-8-sig")  # formula cells neutralised (OWASP)
 
     return write
 

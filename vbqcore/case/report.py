@@ -123,10 +123,9 @@ def _scan_section(pdf: FPDF, case: Case) -> None:
             f", {spacing[1]:.3g} x {spacing[0]:.3g} mm pixels" if spacing else ", spacing unknown"
         )
         kind = "DICOM" if shown.source.value == "dicom" else "screenshot (display values)"
-        desc = state.series.protocol.series_description
-        _para(
+        _para(  # the coded protocol only: SeriesDescription is free text and may name someone
             pdf,
-            f"{seq.value}: {kind}" + (f" '{desc}'" if desc else "") + f"; "
+            f"{seq.value}: {kind}; "
             f"{describe_protocol(state.series.protocol)}; slice "
             f"{state.slice_index + 1} of {len(state.series.slices)}; {grid}.",
         )

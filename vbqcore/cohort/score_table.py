@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from vbqcore.csv_safety import neutralise_cell
 from vbqcore.errors import ScoreError
 from vbqcore.measurements import CaseMeasurements, si_column
 from vbqcore.vbq import Aggregate, ScoreName, compute_vbq
@@ -54,6 +55,10 @@ class TableReport:
         }
 
 
+def _as_is(value: str) -> str:
+    return value
+
+
 def _fmt(value: float | None) -> str:
     # repr keeps full precision: float(repr(x)) == x, so a score read back is the same float.
     return "" if value is None else repr(float(value))
@@ -98,13 +103,19 @@ def score_csv(
     *,
     method: Aggregate | str = Aggregate.MEAN,
     source: str = "input",
+    delimiter: str = ",",
+    decimal: str = ".",
+    neutralise_formulas: bool = False,
 ) -> TableReport:
     """Score every row of a CSV and write it with ``OUTPUT_COLUMNS`` appended.
 
     Every input column is carried through unchanged (as text). A row that cannot be scored gets
     empty scores and ``error: <message>`` in ``warnings``, and is listed in the report; the other
     rows are still scored. An input column already named like an output column (any case) is
-    overwritten in place and listed in ``replaced_columns``.
+    overwritten in place and listed in ``replaced_columns``. ``delimiter`` splits the input (the
+    output is always comma-separated); with ``decimal=","`` SIs written ``560,5`` read as 560.5.
+    ``neutralise_formulas`` prefixes text cells a spreadsheet would run (``=``, ``+``, ``-``,
+    ``@``) with ``'`` (``vbqcore.csv_safety``).
 
     Raises
     ------
@@ -116,14 +127,16 @@ def score_csv(
         agg = Aggregate(str(method).lower())
     except ValueError as err:
         raise ScoreError(f"method {method!r}: use 'mean' or 'median'.") from err
-    reader = csv.DictReader(src, restkey=_EXTRA)
+    reader = csv.DictReader(src, restkey=_EXTRA, delimiter=delimiter)
     header = _check_header(reader.fieldnames, source)
     by_fold = {h.strip().lower(): h for h in header}
     replaced = tuple(by_fold[c] for c in OUTPUT_COLUMNS if c in by_fold)
     target = {c: by_fold.get(c, c) for c in OUTPUT_COLUMNS}
     fieldnames = header + [c for c in OUTPUT_COLUMNS if c not in by_fold]
-    writer = csv.DictWriter(dst, fieldnames=fieldnames, lineterminator="\n", restval="")
-    writer.writeheader()
+    si_names = [h for h in header if si_column(h) is not None]
+    safe = neutralise_cell if neutralise_formulas else _as_is
+    writer = csv.writer(dst, lineterminator="\n")
+    writer.writerow([safe(h) for h in fieldnames])
     errors: list[RowError] = []
     n_rows = 0
     for n_rows, row in enumerate(reader, start=1):
@@ -135,12 +148,15 @@ def score_csv(
                     f"{len(header) + len(extra)} fields but the header has {len(header)}; "
                     "check for an unquoted comma."
                 )
-            appended = score_row(values, method=agg)
+            scored = dict(values)
+            if decimal != ".":
+                scored.update({h: scored[h].replace(decimal, ".") for h in si_names})
+            appended = score_row(scored, method=agg)
         except ScoreError as err:
             errors.append(RowError(n_rows, reader.line_num, str(err)))
             appended = {c: "" for c in OUTPUT_COLUMNS}
             appended["warnings"] = f"error: {err}"
         values.update({target[c]: v for c, v in appended.items()})
-        writer.writerow(values)
+        writer.writerow([safe(values.get(f, "")) for f in fieldnames])
     logger.info("scored %d rows (%d bad)", n_rows, len(errors))
     return TableReport(n_rows, tuple(errors), replaced)

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import logging
 import math
 import sys
@@ -24,11 +24,14 @@ from typing import Any
 
 from vbqcore.anatomy import Sequence
 from vbqcore.cohort.score_table import score_csv
-from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
+from vbqcore.commands._files import read_input_bytes
+from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, add_raw_cells, emit_json
 from vbqcore.errors import ScoreError
 from vbqcore.imaging.slices import Protocol, SliceSource
 from vbqcore.interpretation import interpret
 from vbqcore.measurements import CaseMeasurements, si_column
+from vbqcore.tabular import MAX_TABLE_BYTES
+from vbqcore.text_input import decode_text, read_json, sniff_delimiter
 from vbqcore.vbq import Aggregate, compute_vbq
 
 __all__ = ["add_parser", "run"]
@@ -66,6 +69,7 @@ def add_parser(subparsers: Any) -> None:
         help="pre-test probability of the outcome (e.g. OVCF) in (0, 1) for the post-test "
         "probability; .json input only",
     )
+    add_raw_cells(parser)
     parser.set_defaults(func=run)
 
 
@@ -73,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.input)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return _run_json(path, args)
+        return _run_json(path, args, path.name)
     if suffix == ".csv":
         if args.pretest is not None:
             raise ScoreError(
@@ -83,11 +87,8 @@ def run(args: argparse.Namespace) -> int:
     raise ScoreError(f"{path.name}: INPUT must end in .json (one case) or .csv (a table).")
 
 
-def _run_json(path: Path, args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise ScoreError(f"{path.name}: not valid JSON (line {err.lineno}: {err.msg}).") from err
+def _run_json(path: Path, args: argparse.Namespace, label: str) -> int:
+    data = read_json(read_input_bytes(path, label), label, error=ScoreError)
     if not isinstance(data, dict):
         raise ScoreError(
             f"{path.name}: expected one JSON object (one case), not {type(data).__name__}."
@@ -160,12 +161,27 @@ def _protocol(
 
 
 def _run_csv(path: Path, args: argparse.Namespace) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as src:
-        if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as dst:
-                report = score_csv(src, dst, method=args.method, source=path.name)
-        else:
-            report = score_csv(src, sys.stdout, method=args.method, source=path.name)
+    # Decoded and split exactly as the cohort page reads a table (vbqcore.text_input), so a
+    # semicolon file with decimal commas scores here as it does there.
+    text = decode_text(
+        read_input_bytes(path, path.name, max_bytes=MAX_TABLE_BYTES, error=ScoreError),
+        path.name,
+        error=ScoreError,
+    )
+    delimiter = sniff_delimiter(text)
+    options: dict[str, Any] = {
+        "method": args.method,
+        "source": path.name,
+        "delimiter": delimiter,
+        "decimal": "," if delimiter == ";" else ".",
+        "neutralise_formulas": not args.raw_cells,
+    }
+    src = io.StringIO(text, newline="")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as dst:
+            report = score_csv(src, dst, **options)
+    else:
+        report = score_csv(src, sys.stdout, **options)
     for column in report.replaced_columns:
         sys.stderr.write(f"note: input column {column} was replaced by the recomputed value\n")
     for err in report.errors:

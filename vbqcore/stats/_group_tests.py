@@ -300,7 +300,8 @@ def freeman_halton(table: npt.NDArray[np.int64]) -> tuple[float, str]:
         if sums.size > MAX_EXACT_TABLES:
             logger.info("Freeman-Halton: more than %d tables; Monte Carlo", MAX_EXACT_TABLES)
             mc = stats.MonteCarloMethod(n_resamples=100_000, rng=0)
-            p = float(stats.fisher_exact(table, method=mc).pvalue)
+            # scipy 1.17 returns the r x c Monte Carlo p as a 1-element array
+            p = float(np.ravel(stats.fisher_exact(table, method=mc).pvalue)[0])
             return p, "Fisher-Freeman-Halton, Monte Carlo (100 000 tables, seed 0)"
     logp = logp + _log_choose(int(rows[-1]), first - sums)
     observed = float(

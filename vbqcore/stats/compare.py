@@ -333,6 +333,10 @@ def _parse_force(
     return parsed
 
 
+#: Most categories compared by chi-square/Fisher (Table 1 rows have a handful).
+_MAX_CATEGORIES = 20
+
+
 def _is_categorical(column: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(column.dtype):
         return True
@@ -427,6 +431,12 @@ def _categorical_row(
         raise StatsInputError(
             f"{_SOURCE}: {var!r} has a single category ({', '.join(levels) or 'none'}); "
             "nothing to compare."
+        )
+    if len(levels) > _MAX_CATEGORIES:  # an ID, a date or free text: no table test means anything
+        raise StatsInputError(
+            f"{_SOURCE}: {var!r} has {len(levels)} distinct text values; a categorical "
+            f"comparison takes at most {_MAX_CATEGORIES}. Leave out IDs, dates and free text; "
+            "if it holds numbers, fix the cells that are not numbers."
         )
     table = np.array([[int(((labels == lv) & m).sum()) for m in masks] for lv in levels])
     n = (int(table[:, 0].sum()), int(table[:, 1].sum()))

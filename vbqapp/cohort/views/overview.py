@@ -9,6 +9,7 @@ import streamlit as st
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import table_block
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.table import SEX
 
@@ -40,6 +41,6 @@ def show(ctx: ViewContext) -> None:
     else:
         table_block(table.to_frame(), file_name=ctx.file_name("table1", "csv"), key="cohort_t1")
     for name, why in table.skipped:
-        st.warning(f"{name} left out: {why}", icon=":material/warning:")
+        st.warning(md_escape(f"{name} left out: {why}"), icon=":material/warning:")
     for note in table.notes:
-        st.caption(note)
+        st.caption(md_escape(note))

@@ -9,6 +9,7 @@ import streamlit as st
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block, table_block
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import column_label
 from vbqcore.plots.forest import forest_figure, odds_ratio_rows
 
@@ -47,13 +48,16 @@ def show(ctx: ViewContext) -> None:
         st.info("Choose at least one predictor.")
         return
     result = cache.regression_for(ctx.key, tuple(predictors), rule, per_tenth, cohort)
-    st.subheader(f"Logistic regression of {cohort.positive} vs {cohort.negative}")
+    st.subheader(
+        f"Logistic regression of {md_escape(cohort.positive)} vs {md_escape(cohort.negative)}"
+    )
     table_block(result.to_frame(), file_name=ctx.file_name("regression", "csv"), key="cohort_reg")
     st.caption(
-        f"Wald 95% CIs and p, as SPSS prints them. {result.multivariable_note.capitalize()}."
+        "Wald 95% CIs and p, as SPSS prints them. "
+        + md_escape(f"{result.multivariable_note.capitalize()}.")
     )
     for warning in result.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md_escape(warning), icon=":material/warning:")
     rows = odds_ratio_rows(result, per_unit=per_tenth)
     fig = forest_figure(rows, x_title="Odds ratio (95% CI, log scale)", reference=1.0, log_x=True)
     figure_block(fig, file_name=ctx.file_name("odds_ratios", "png"), key="cohort_reg_forest")
