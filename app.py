@@ -5,6 +5,7 @@ Run with ``streamlit run app.py``; ``.streamlit/config.toml`` binds the server t
 
 import streamlit as st
 
+from vbqapp.error_report import run_page
 from vbqapp.navigation import PAGES
 from vbqapp.routing import mark_routed
 from vbqapp.state import ACKNOWLEDGED_RESEARCH_USE
@@ -17,4 +18,4 @@ mark_routed()
 navigation = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES]
 )
-navigation.run()
+run_page(navigation.run)  # a bug shows a reference, never a traceback

@@ -1,12 +1,16 @@
 """One way to show user-supplied text in Streamlit: escaped, so it can never render as markdown.
 
-Streamlit renders markdown (links, images, HTML-like directives, ``:red[...]`` colours,
-``:material/...:`` icons, LaTeX between ``$``) in ``st.markdown``, ``st.caption``, ``st.error``
-and friends, and in widget labels and radio options. A file name, a DICOM SeriesDescription, a
-cohort column name or group value, an agreement column or an ROI label is typed by someone else:
-shown raw, ``![x](https://evil/beacon.png)`` fetches an outside address and
-``[Click to re-login](https://evil)`` becomes a link. Every such string goes through
-``md_escape`` (or the whole message does, when it is plain prose).
+Streamlit renders markdown (links, images, autolinks, emphasis, code, LaTeX between ``$``,
+``:red[...]`` colours, ``:material/...:`` icons) in ``st.markdown``, ``st.caption``, ``st.error``
+and friends, and in widget labels. A file name, a DICOM SeriesDescription, a cohort column name
+or group value, an agreement column or an ROI label is typed by someone else: shown raw,
+``![x](https://evil/beacon.png)`` fetches an outside address and ``[Click to re-login](https://
+evil)`` becomes a link. Every such string goes through ``md_escape`` (or the whole message does,
+when it is plain prose).
+
+Only what can start a markdown construct is escaped (CommonMark 0.31 §2.4: a backslash before
+ASCII punctuation makes it literal), so ordinary prose such as ``file 1 (0 bytes): vbq_t2 < 3``
+reads, and tests, exactly as written.
 """
 
 from __future__ import annotations
@@ -15,17 +19,28 @@ import re
 
 __all__ = ["md_escape"]
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark (spec 2.4), and an
-# escaped character is always literal text: no emphasis, link, image, HTML, autolink or
-# Streamlit directive can start from it. Newlines become spaces: a name is one line.
-_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"([\\`*\[\]$~|{}!])"), r"\\\1"),  # code, emphasis, links/images, math, strike
+    (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),  # _emphasis_, not vbq_t2
+    (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),  # <tag> and <https://autolink>, not "p < 0.05"
+    (re.compile(r":(?=//)"), r"\\:"),  # https://x autolink literal
+    (re.compile(r"(?i)\b(www)\."), r"\1\\."),  # www.x autolink literal
+    (re.compile(r"(?<=\w)@(?=\w)"), r"\\@"),  # name@host e-mail autolink
+    (re.compile(r":(?=[A-Za-z][\w/-]*:)"), r"\\:"),  # :material/icon: and :smile: shortcodes
+    (re.compile(r"^(\s*)([#>+\-=])"), r"\1\\\2"),  # a heading, quote or list at the start
+    (re.compile(r"^(\s*\d+)([.)])"), r"\1\\\2"),  # "1." / "1)" ordered list at the start
+)
 
 
 def md_escape(text: object) -> str:
     """``text`` as literal characters in Streamlit markdown (labels, captions, alerts).
 
-    >>> md_escape("![x](https://e.vil/b.png)")
-    '\\\\!\\\\[x\\\\]\\\\(https\\\\:\\\\/\\\\/e\\\\.vil\\\\/b\\\\.png\\\\)'
+    Newlines become spaces (a name is one line, so no block construct can start mid-text).
+
+    >>> md_escape("![x](https://e.vil/b.png) in vbq_t2")
+    '\\\\!\\\\[x\\\\](https\\\\://e.vil/b.png) in vbq_t2'
     """
-    flat = " ".join(str(text).splitlines())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    out = " ".join(str(text).splitlines())
+    for pattern, replacement in _RULES:
+        out = pattern.sub(replacement, out)
+    return out
