@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 
 from vbqcore.errors import CohortError, VbqInputError
-from vbqcore.tabular import read_table
+from vbqcore.tabular import MAX_TABLE_ROWS, read_table
 
 
 def test_csv_from_path_and_bytes(tmp_path: Path) -> None:
@@ -125,3 +127,16 @@ def test_duplicate_header_in_xlsx(tmp_path: Path) -> None:
 
 def test_errors_are_input_errors() -> None:
     assert issubclass(CohortError, VbqInputError)
+
+
+def test_row_and_workbook_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = b"g\n" + b"1\n" * (MAX_TABLE_ROWS + 1)
+    with pytest.raises(CohortError, match=f"{MAX_TABLE_ROWS + 1:,} rows; at most"):
+        read_table(rows, name="big.csv")
+    assert len(read_table(b"g\n" + b"1\n" * MAX_TABLE_ROWS)) == MAX_TABLE_ROWS
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(2_000_001))
+    monkeypatch.setattr("vbqcore.tabular.MAX_XLSX_UNPACKED_BYTES", 2_000_000)  # 500 MB in use
+    with pytest.raises(CohortError, match="unpacks to .* save the table as CSV"):
+        read_table(buffer.getvalue(), name="bomb.xlsx")
