@@ -20,6 +20,7 @@ from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import Case
 from vbqcore.imaging.uploads import describe_protocol
 from vbqcore.interpretation import CutoffComparison
+from vbqcore.roi.redaction import PixelExport, pixel_statement
 from vbqcore.vbq import ScoreName
 
 __all__ = ["build_report", "pdf_text"]
@@ -263,6 +264,7 @@ def build_report(
     *,
     images: Mapping[Sequence, bytes] | None = None,
     generated_at: datetime | None = None,
+    privacy: str | None = None,
 ) -> bytes:
     """The PDF report as bytes.
 
@@ -274,6 +276,9 @@ def build_report(
         Annotated slices (``vbqcore.roi.annotate.annotated_png``), shown side by side.
     generated_at : datetime, optional
         Timestamp printed on the report (default: now, UTC); no scan or birth date is printed.
+    privacy : str, optional
+        What the report says about identifiers (``vbqcore.roi.redaction.pixel_statement``);
+        by default, that header identifiers are left out and pixels were not checked.
     """
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
     pdf = _Report(orientation="P", unit="mm", format="A4")
@@ -288,8 +293,8 @@ def build_report(
     _para(
         pdf,
         f"Generated {when:%Y-%m-%d %H:%M} UTC by VBQ Dashboard (vbqcore {__version__}). "
-        "De-identified: no patient name, ID, birth date or file name is included. For research "
-        "use only; not a medical device.",
+        + (privacy or pixel_statement([], PixelExport.AS_IS))
+        + " For research use only; not a medical device.",
         size=8,
         colour=80,
     )

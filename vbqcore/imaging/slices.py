@@ -40,6 +40,8 @@ class Protocol:
     te_ms: float | None = None
     ti_ms: float | None = None
     scanning_sequence: str | None = None
+    #: BurnedInAnnotation from the header (True also for Secondary Capture); None if silent.
+    burned_in_annotation: bool | None = None
 
     def normalised_description(self) -> str:
         """ "T2 · GE MEDICAL SYSTEMS Signa HDxt · 1.5 T · TR 3000 ms · TE 100 ms": the facts an
@@ -73,6 +75,7 @@ class Protocol:
             "te_ms": self.te_ms,
             "ti_ms": self.ti_ms,
             "scanning_sequence": self.scanning_sequence,
+            "burned_in_annotation": self.burned_in_annotation,
         }
 
 
