@@ -6,6 +6,7 @@ Run with ``streamlit run app.py``; ``.streamlit/config.toml`` binds the server t
 import streamlit as st
 
 from vbqapp.error_report import run_page
+from vbqapp.media_expiry import start_media_sweeper
 from vbqapp.navigation import PAGES
 from vbqapp.routing import mark_routed
 from vbqapp.state import ACKNOWLEDGED_RESEARCH_USE
@@ -14,6 +15,7 @@ st.set_page_config(page_title="VBQ Dashboard", page_icon=":material/radiology:",
 
 st.session_state.setdefault(ACKNOWLEDGED_RESEARCH_USE, False)
 mark_routed()
+start_media_sweeper()  # downloads expire with their session (vbqapp/media_expiry.py)
 
 navigation = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in PAGES]
