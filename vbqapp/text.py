@@ -23,9 +23,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"([\\`*\[\]$~|{}!])"), r"\\\1"),  # code, emphasis, links/images, math, strike
     (re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"), r"\\_"),  # _emphasis_, not vbq_t2
     (re.compile(r"<(?=[A-Za-z/!?])"), r"\\<"),  # <tag> and <https://autolink>, not "p < 0.05"
-    (re.compile(r":(?=//)"), r"\\:"),  # https://x autolink literal
-    (re.compile(r"(?i)\b(www)\."), r"\1\\."),  # www.x autolink literal
-    (re.compile(r"(?<=\w)@(?=\w)"), r"\\@"),  # name@host e-mail autolink
+    # GFM autolink literals (https://x, www.x, name@host) are found in the text *after*
+    # escapes are resolved, so a backslash cannot stop them (checked in Chromium,
+    # tests/browser/test_hostile_browser.py): an invisible WORD JOINER (U+2060) splits them.
+    (re.compile(r":(?=//)"), ":\u2060"),
+    (re.compile(r"(?i)\b(www)\."), "\\1\u2060."),
+    (re.compile(r"(?<=\w)@(?=\w)"), "\u2060@"),
     (re.compile(r":(?=[A-Za-z][\w/-]*:)"), r"\\:"),  # :material/icon: and :smile: shortcodes
     (re.compile(r"^(\s*)([#>+\-=])"), r"\1\\\2"),  # a heading, quote or list at the start
     (re.compile(r"^(\s*\d+)([.)])"), r"\1\\\2"),  # "1." / "1)" ordered list at the start
@@ -37,8 +40,8 @@ def md_escape(text: object) -> str:
 
     Newlines become spaces (a name is one line, so no block construct can start mid-text).
 
-    >>> md_escape("![x](https://e.vil/b.png) in vbq_t2")
-    '\\\\!\\\\[x\\\\](https\\\\://e.vil/b.png) in vbq_t2'
+    >>> md_escape("![x](e.vil/b.png) in vbq_t2")
+    '\\\\!\\\\[x\\\\](e.vil/b.png) in vbq_t2'
     """
     out = " ".join(str(text).splitlines())
     for pattern, replacement in _RULES:
