@@ -1,4 +1,4 @@
-"""``python -m vbqcore``: one sub-command a module, each printing JSON (or CSV) and exiting 0 or 2.
+"""``python -m vbqcore``: VBQ scores and cohort statistics; JSON (or CSV) out; exit 0, 2 or 1.
 
 Each command module in ``COMMANDS`` defines ``add_parser(subparsers)``, which registers its
 sub-command and sets ``func`` (``argparse.Namespace -> int``) as the parser default.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 
@@ -22,7 +23,11 @@ _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 @st.cache_resource
 def png_available() -> bool:
-    """kaleido renders PNGs in Chromium; without one the PNG buttons are replaced by a note."""
+    """kaleido renders PNGs in Chromium; without one the PNG buttons are replaced by a note.
+    ``BROWSER_PATH`` (read by kaleido's browser finder, choreographer) points at another one."""
+    custom = os.environ.get("BROWSER_PATH")
+    if custom:
+        return os.path.isfile(custom) and os.access(custom, os.X_OK)
     return any(shutil.which(name) for name in _BROWSERS)
 
 
