@@ -11,6 +11,7 @@ from vbqcore.text_input import (
     MAX_JSON_DEPTH,
     decode_text,
     json_depth,
+    json_text_depth,
     read_json,
     sniff_delimiter,
 )
@@ -82,3 +83,13 @@ def test_read_json_size_encoding_and_syntax() -> None:
         read_json(b"[1,\n]", "bad.json")
     with pytest.raises(VbqInputError, match="refused"):
         read_json(b"[" + b" " * 100 + b"]", "big.json", max_bytes=50)
+
+
+TRICKY = {"s": '[[[{{{ not structure " ]'}  # brackets and a quote inside a string
+
+
+@pytest.mark.parametrize(
+    "value", [1, [], [1], {"a": [1, {"b": 2}]}, [[[[]]]], TRICKY, ["]]]", [["{"]]]]
+)
+def test_text_depth_matches_the_parsed_depth(value: object) -> None:
+    assert json_text_depth(json.dumps(value)) == json_depth(value)
