@@ -27,6 +27,8 @@ __all__ = [
     "QUARTILE_METHOD",
     "MIN_EXPECTED",
     "MAX_EXACT_TABLES",
+    "MAX_CATEGORIES",
+    "too_many_categories",
     "describe",
     "finite_or_none",
     "format_p",
@@ -231,6 +233,19 @@ def _reason(
     verdict = "equal variances" if equal_var else "unequal variances"
     parts.append(f"Levene (mean-centred) p = {format_p(levene_p)}, {verdict}")
     return f"{'; '.join(parts)} (alpha = {alpha:g})"
+
+
+#: Most categories compared by chi-square/Fisher (Table 1 rows have a handful).
+MAX_CATEGORIES = 20
+
+
+def too_many_categories(n: int) -> str:
+    """The end of the message for a categorical variable with ``n`` > ``MAX_CATEGORIES``."""
+    return (
+        f"has {n} distinct text values; a categorical comparison takes at most "
+        f"{MAX_CATEGORIES}. Leave out IDs, dates and free text; if it holds numbers, fix the "
+        "cells that are not numbers."
+    )
 
 
 def table_test(table: npt.NDArray[np.int64], *, forced: GroupTest | None = None) -> TableTest:

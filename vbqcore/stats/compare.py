@@ -23,6 +23,7 @@ import pandas as pd
 from vbqcore.columns import describe_values, numeric_column, require_columns, value_label
 from vbqcore.errors import StatsInputError
 from vbqcore.stats._group_tests import (
+    MAX_CATEGORIES,
     GroupTest,
     Normality,
     describe,
@@ -30,6 +31,7 @@ from vbqcore.stats._group_tests import (
     format_p,
     parse_test,
     table_test,
+    too_many_categories,
     two_sample_test,
 )
 
@@ -333,10 +335,6 @@ def _parse_force(
     return parsed
 
 
-#: Most categories compared by chi-square/Fisher (Table 1 rows have a handful).
-_MAX_CATEGORIES = 20
-
-
 def _is_categorical(column: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(column.dtype):
         return True
@@ -432,12 +430,8 @@ def _categorical_row(
             f"{_SOURCE}: {var!r} has a single category ({', '.join(levels) or 'none'}); "
             "nothing to compare."
         )
-    if len(levels) > _MAX_CATEGORIES:  # an ID, a date or free text: no table test means anything
-        raise StatsInputError(
-            f"{_SOURCE}: {var!r} has {len(levels)} distinct text values; a categorical "
-            f"comparison takes at most {_MAX_CATEGORIES}. Leave out IDs, dates and free text; "
-            "if it holds numbers, fix the cells that are not numbers."
-        )
+    if len(levels) > MAX_CATEGORIES:  # an ID, a date or free text: no table test fits
+        raise StatsInputError(f"{_SOURCE}: {var!r} {too_many_categories(len(levels))}")
     table = np.array([[int(((labels == lv) & m).sum()) for m in masks] for lv in levels])
     n = (int(table[:, 0].sum()), int(table[:, 1].sum()))
     for name, count in zip(order, n, strict=True):
