@@ -23,7 +23,7 @@ st.caption(
 candidates = inputs.load()
 if candidates is None:
     st.stop()
-with st.expander(f"Preview of {candidates.name} ({len(candidates.frame)} rows)"):
+with st.expander(f"Preview of {md_escape(candidates.name)} ({len(candidates.frame)} rows)"):
     st.dataframe(candidates.frame.head(50), width="stretch")
 
 settings = inputs.choose_settings(candidates)
