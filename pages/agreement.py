@@ -5,6 +5,7 @@ import streamlit as st
 from vbqapp.routing import require_router
 from vbqapp.studies import agreement_inputs as inputs
 from vbqapp.studies import agreement_results as results
+from vbqapp.text import md_escape
 from vbqcore.errors import VbqError
 from vbqcore.studies.agreement import AgreementStudy, analyse_agreement
 from vbqcore.studies.agreement_input import ObserverColumns, PairedMeasurements, read_observer_table
@@ -46,7 +47,7 @@ options = inputs.choose_options()
 try:
     measurements, study = _analyse(table, table.signature, columns, options)
 except VbqError as err:
-    st.error(str(err))
+    st.error(md_escape(err))
     st.stop()
 
 results.show_verdicts(study)

@@ -17,6 +17,7 @@ from vbqapp.case.verdict import interval_method
 from vbqapp.case.viewer import sync_from_canvas, viewer
 from vbqapp.routing import require_router
 from vbqapp.state import CASE_ACTIVE
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.case.evaluation import evaluate_case
 from vbqcore.errors import VbqError
@@ -75,4 +76,4 @@ try:
     with st.container():
         registry_panel(evaluation)
 except VbqError as err:
-    st.error(str(err))
+    st.error(md_escape(err))

@@ -14,6 +14,7 @@ from vbqapp.cohort.views import regression as cohort_view_regression
 from vbqapp.cohort.views import roc as cohort_view_roc
 from vbqapp.cohort.views import subgroups as cohort_view_subgroups
 from vbqapp.routing import require_router
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import readiness_message
 from vbqcore.errors import VbqError
 
@@ -43,12 +44,12 @@ try:
     filters = sidebar_filters(cohort, token)
     counts = show_counts(cohort, filters)
 except VbqError as err:
-    st.error(str(err))
+    st.error(md_escape(err))
     st.stop()
 ctx = ViewContext(cohort, ViewKey(token, cohort.mapping, filters), counts, chosen_patient_scores())
 
-shown = " and ".join(f"**{n}** {group}" for group, n in counts.items())
-st.markdown(f"Showing {shown} patients ({filters.describe()}).")
+shown = " and ".join(f"**{n}** {md_escape(group)}" for group, n in counts.items())
+st.markdown(f"Showing {shown} patients ({md_escape(filters.describe())}).")
 csv_button(
     ctx.frame,
     file_name=ctx.file_name("rows", "csv"),
@@ -57,7 +58,7 @@ csv_button(
 )
 problem = readiness_message(counts, cohort)
 if problem is not None:
-    st.warning(problem, icon=":material/filter_alt:")
+    st.warning(md_escape(problem), icon=":material/filter_alt:")
     st.stop()
 
 view = st.segmented_control(
@@ -66,6 +67,6 @@ view = st.segmented_control(
 try:
     VIEWS[view or "Overview"](ctx)
 except VbqError as err:
-    st.error(str(err), icon=":material/error:")
+    st.error(md_escape(err), icon=":material/error:")
 
 plan_study_panel(ctx)

@@ -44,5 +44,6 @@ for spec in PAGES:
 st.divider()
 st.caption(
     "Uploaded images stay on this computer: the server listens on 127.0.0.1 only, patient "
-    "identifiers are never displayed or stored, and exports are de-identified."
+    "identifiers in file headers are never displayed, stored or exported, and images whose "
+    "pixels may show a name (screenshots) are blanked outside the ROIs before export."
 )

@@ -6,6 +6,7 @@ from vbqapp.routing import require_router
 from vbqapp.state import MatchRun, get_match_run, set_match_run
 from vbqapp.studies import matching_inputs as inputs
 from vbqapp.studies import matching_results as results
+from vbqapp.text import md_escape
 from vbqcore.errors import VbqError
 from vbqcore.stats.matching import match_pairs
 
@@ -22,7 +23,7 @@ st.caption(
 candidates = inputs.load()
 if candidates is None:
     st.stop()
-with st.expander(f"Preview of {candidates.name} ({len(candidates.frame)} rows)"):
+with st.expander(f"Preview of {md_escape(candidates.name)} ({len(candidates.frame)} rows)"):
     st.dataframe(candidates.frame.head(50), width="stretch")
 
 settings = inputs.choose_settings(candidates)
@@ -45,7 +46,7 @@ if st.button("Run matching", type="primary", key=inputs.RUN_KEY, icon=":material
         )
     except VbqError as err:
         set_match_run(None)
-        st.error(str(err))
+        st.error(md_escape(err))
         st.stop()
     set_match_run(MatchRun(signature, result))
 

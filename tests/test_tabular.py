@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +11,7 @@ import pandas as pd
 import pytest
 
 from vbqcore.errors import CohortError, VbqInputError
-from vbqcore.tabular import read_table
+from vbqcore.tabular import MAX_TABLE_ROWS, read_table
 
 
 def test_csv_from_path_and_bytes(tmp_path: Path) -> None:
@@ -84,10 +86,10 @@ def test_xlsx_round_trip_from_path_and_bytes(tmp_path: Path) -> None:
         (b"a,b\n1,2\n3,4,5,6\n", "not a well-formed table"),
         (b"a,a\n1,2\n", "column name 'a' appears twice"),
         (b"a,,b\n1,2,3\n", "column 2 holds values but has no name"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or .xlsx table"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "holds binary data, not text"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "legacy Excel"),
         (b"PK\x03\x04not really a zip", "not a readable .xlsx"),
-        ("group\nFrakt\u00fcr\n".encode("latin-1"), "not utf-8-sig text.*CSV UTF-8"),
+        ("group\nFrakt\u00fcr\n".encode("latin-1"), "not UTF-8 text.*CSV UTF-8"),
     ],
 )
 def test_bad_tables_raise_cohort_errors(data: bytes, match: str) -> None:
@@ -125,3 +127,16 @@ def test_duplicate_header_in_xlsx(tmp_path: Path) -> None:
 
 def test_errors_are_input_errors() -> None:
     assert issubclass(CohortError, VbqInputError)
+
+
+def test_row_and_workbook_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = b"g\n" + b"1\n" * (MAX_TABLE_ROWS + 1)
+    with pytest.raises(CohortError, match=f"{MAX_TABLE_ROWS + 1:,} rows; at most"):
+        read_table(rows, name="big.csv")
+    assert len(read_table(b"g\n" + b"1\n" * MAX_TABLE_ROWS)) == MAX_TABLE_ROWS
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", bytes(2_000_001))
+    monkeypatch.setattr("vbqcore.tabular.MAX_XLSX_UNPACKED_BYTES", 2_000_000)  # 500 MB in use
+    with pytest.raises(CohortError, match="unpacks to .* save the table as CSV"):
+        read_table(buffer.getvalue(), name="bomb.xlsx")

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from vbqapp.text import md_escape
 from vbqcore.errors import VbqError
 from vbqcore.plots.export import figure_png
 
@@ -48,7 +49,7 @@ def png_download(
         with st.spinner(f"Rendering {file_name} …"):
             data = _png(fig, cache_key)
     except VbqError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return False
     (target if target is not None else st).download_button(
         file_name,

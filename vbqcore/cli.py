@@ -1,8 +1,10 @@
-"""``python -m vbqcore``: one sub-command a module, each printing JSON (or CSV) and exiting 0 or 2.
+"""``python -m vbqcore``: VBQ scores and cohort statistics; JSON (or CSV) out; exit 0, 2 or 1.
 
 Each command module in ``COMMANDS`` defines ``add_parser(subparsers)``, which registers its
 sub-command and sets ``func`` (``argparse.Namespace -> int``) as the parser default.
-Exit codes are a public interface: 0 success, 2 bad input (one clear line on stderr).
+Exit codes are a public interface: 0 success, 2 bad input (one clear paragraph on stderr),
+1 ``reproduce`` missed a target, or an unexpected error (a bug: one paragraph on stderr, the
+traceback only with ``VBQ_DEBUG=1``).
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
 from vbqcore import __version__
 from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
 from vbqcore.errors import VbqError
+
+#: An unexpected error (a bug), or ``reproduce`` missing a target.
+EXIT_INTERNAL = 1
 
 __all__ = ["main", "build_parser", "emit_json", "EXIT_OK", "EXIT_BAD_INPUT"]
 
@@ -56,7 +63,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     which a batch script calling ``score`` thousands of times should not pay. The other commands
     are then registered as bare names so that usage errors still list them all.
     """
-    parser = _Parser(prog="python -m vbqcore", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="python -m vbqcore",
+        description=__doc__.splitlines()[0],
+        epilog="exit codes: 0 success; 2 bad input (one message on stderr); 1 reproduce "
+        "missed a published target, or an unexpected error (set VBQ_DEBUG=1 for the "
+        "traceback).",
+    )
     parser.add_argument("--version", action="version", version=f"vbqcore {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     chosen = next((a for a in argv or () if not a.startswith("-")), None)
@@ -83,3 +96,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:  # a path that does not exist or cannot be written
         sys.stderr.write(f"error: {err.strerror or err}: {err.filename or ''}\n".rstrip() + "\n")
         return EXIT_BAD_INPUT
+    except (RecursionError, UnicodeError) as err:  # input shaped so that a library gave up
+        sys.stderr.write(
+            f"error: the input cannot be read ({type(err).__name__}); check that it is the "
+            "kind of file this command takes.\n"
+        )
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        sys.stderr.write("error: the input is too large to process in memory.\n")
+        return EXIT_BAD_INPUT
+    except Exception as err:  # a bug: one paragraph, the traceback only on request
+        if os.environ.get("VBQ_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(
+            f"internal error in '{args.command}' ({type(err).__name__}): this is a bug in "
+            "vbqcore, not in your data. Please report it with the command line; set "
+            "VBQ_DEBUG=1 to print the traceback.\n"
+        )
+        return EXIT_INTERNAL

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from vbqcore.errors import CohortError
+from vbqcore.text_input import decode_text, sniff_delimiter
 
-__all__ = ["read_table", "MAX_TABLE_BYTES"]
+__all__ = ["read_table", "MAX_TABLE_BYTES", "MAX_TABLE_ROWS", "MAX_XLSX_UNPACKED_BYTES"]
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +23,13 @@ logger = logging.getLogger(__name__)
 #: keeps an accidental upload of an image archive from filling memory.
 MAX_TABLE_BYTES = 50 * 1024 * 1024
 
+#: Most rows (patients) read: the statistics and plots of every page rerun stay bounded.
+MAX_TABLE_ROWS = 200_000
+#: Most bytes the parts of an .xlsx may unpack to (XML is verbose: ~10x the CSV).
+MAX_XLSX_UNPACKED_BYTES = 10 * MAX_TABLE_BYTES
+
 _XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other MS Office binaries)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_table(
@@ -102,31 +107,9 @@ def _load(path_or_bytes: str | os.PathLike[str] | bytes, name: str | None) -> tu
     return data, label
 
 
-def _decode(data: bytes, label: str, encoding: str | None) -> str:
-    if encoding is None:
-        encoding = "utf-16" if data[:2] in _UTF16_BOMS else "utf-8-sig"
-    try:
-        return data.decode(encoding)
-    except LookupError as err:
-        raise CohortError(f"{label}: unknown text encoding {encoding!r}.") from err
-    except UnicodeDecodeError as err:
-        byte = data[err.start]
-        raise CohortError(
-            f"{label} is not {encoding} text (byte 0x{byte:02x} at offset {err.start}); save it "
-            "from Excel as 'CSV UTF-8 (comma delimited)' or .xlsx, or give its encoding."
-        ) from err
-
-
 def _read_csv(data: bytes, label: str, encoding: str | None) -> pd.DataFrame:
-    if b"\x00" in data and data[:2] not in _UTF16_BOMS and encoding is None:
-        raise CohortError(f"{label} is not a CSV or .xlsx table (it holds binary data).")
-    text = _decode(data, label, encoding)
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","  # one column, or too irregular to tell: the parser below will say
+    text = decode_text(data, label, encoding, error=CohortError)
+    sep = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     _check_header([h.strip() for h in header], label)
     try:
@@ -153,7 +136,23 @@ def _read_csv(data: bytes, label: str, encoding: str | None) -> pd.DataFrame:
         ) from err
 
 
+def _check_workbook_size(data: bytes, label: str) -> None:
+    """Refuse a workbook whose parts unpack past ``MAX_XLSX_UNPACKED_BYTES`` (a zip bomb dressed
+    as .xlsx), from the zip directory, before openpyxl decompresses anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(m.file_size for m in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise CohortError(f"{label} is not a readable .xlsx workbook ({err}).") from err
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise CohortError(
+            f"{label} unpacks to {unpacked / 1e6:.0f} MB, more than a cohort workbook needs "
+            f"(limit {MAX_XLSX_UNPACKED_BYTES / 1e6:.0f} MB); save the table as CSV."
+        )
+
+
 def _read_xlsx(data: bytes, label: str, sheet: str | int) -> pd.DataFrame:
+    _check_workbook_size(data, label)
     try:
         raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, header=None, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, OSError) as err:
@@ -207,6 +206,11 @@ def _tidy(df: pd.DataFrame, label: str) -> pd.DataFrame:
         raise CohortError(f"{label} has no columns.")
     if df.shape[0] == 0:
         raise CohortError(f"{label} has a header but no data rows.")
+    if df.shape[0] > MAX_TABLE_ROWS:
+        raise CohortError(
+            f"{label} has {df.shape[0]:,} rows; at most {MAX_TABLE_ROWS:,} patients are "
+            "analysed (each page rerun works on every row). Filter the table first."
+        )
     for col in df.columns:
         if pd.api.types.is_object_dtype(df[col].dtype) or pd.api.types.is_string_dtype(
             df[col].dtype

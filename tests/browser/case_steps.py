@@ -158,7 +158,7 @@ def download(page: Any, button: str, target: Path) -> Path:
     for attempt in range(3):
         wait_idle(page)
         try:
-            with page.expect_download(timeout=10_000) as info:
+            with page.expect_download(timeout=30_000) as info:
                 page.get_by_role("button", name=button).click()
         except Exception:  # noqa: BLE001 - no download started: the click was lost
             if attempt == 2:

@@ -29,6 +29,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+#: One timeout for every wait of the suite: page actions and ``expect`` alike. Playwright's
+#: ``expect`` keeps its own 5 s default unless told, which a loaded 2-core machine exceeds.
+TIMEOUT_MS = 30_000
+
+with contextlib.suppress(ImportError):  # Playwright absent: the tests skip (or fail in CI)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _require_chromium() -> None:
@@ -79,7 +87,7 @@ def page(browser: object, app_url: str) -> Iterator[object]:
         viewport={"width": 1280, "height": 1600}, accept_downloads=True
     )
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     try:
         yield pg
     finally:

@@ -25,6 +25,7 @@ from vbqcore.case.io import (
 from vbqcore.case.model import load_series, new_case, set_options
 from vbqcore.errors import VbqInputError
 from vbqcore.measurements import CaseMeasurements
+from vbqcore.roi.limits import MAX_POINTS_PER_ROI, MAX_ROIS_PER_IMAGE
 from vbqcore.vbq import compute_vbq
 
 T1, T2, STIR = Sequence.T1, Sequence.T2, Sequence.STIR
@@ -170,3 +171,28 @@ def test_nothing_measured_gives_a_header_only_row() -> None:
     text = case_row_csv(evaluate_case(new_case()))
     assert text.count("\n") == 1 and text.startswith("vbq_t1,")
     assert case_to_dict(new_case(), evaluate_case(new_case()))["scores"] is None
+
+
+def _case_with(rois: list[dict[str, object]]) -> str:
+    return json.dumps(
+        {"format": "vbq-dashboard-case", "format_version": 1, "sequences": {"T2": {"rois": rois}}}
+    )
+
+
+def test_runaway_case_files_are_refused_quickly() -> None:
+    rect = {"shape": "rect", "x": 1, "y": 1, "width": 2, "height": 2}
+    # At the limit the file is read; one more ROI, or 50 000 (63 s a rerun before), is refused.
+    assert len(read_case_json(_case_with([rect] * MAX_ROIS_PER_IMAGE)).sequences) == 1
+    for n in (MAX_ROIS_PER_IMAGE + 1, 50_000):
+        with pytest.raises(VbqInputError, match=f"{n} ROIs; at most {MAX_ROIS_PER_IMAGE}"):
+            read_case_json(_case_with([rect] * n), name="mine.json")
+    polygon = {
+        "shape": "polygon",
+        "points": [[i % 7, i % 5] for i in range(MAX_POINTS_PER_ROI + 1)],
+    }
+    with pytest.raises(VbqInputError, match="ROI #1 has 10001 points"):
+        read_case_json(_case_with([polygon]))
+    with pytest.raises(VbqInputError, match="nested more than"):
+        read_case_json("[" * 100_000 + "]" * 100_000, name="deep.json")
+    with pytest.raises(VbqInputError, match="binary data"):
+        read_case_json(bytes(range(256)), name="x.json")

@@ -59,6 +59,8 @@ def test_agreement_json_matches_the_library(
         assert out[key] == pytest.approx(getattr(expected, key))
     assert out["bias"] == pytest.approx(-2.1, abs=0.05)  # the 1986 paper's mean difference
     assert out["loa_low_ci_low"] < out["loa_low"] < out["loa_low_ci_high"]
+    for name in ("bias", "loa_low", "loa_high"):  # the README's [low, high] keys, kept
+        assert out[f"{name}_ci"] == [out[f"{name}_ci_low"], out[f"{name}_ci_high"]]
     reference = icc_wide(list(zip(WRIGHT, MINI, strict=True)))
     assert out["icc"]["n_raters"] == 2 and out["icc"]["n_targets"] == 17
     assert out["icc"]["ICC2"]["icc"] == pytest.approx(reference["ICC2"].icc)

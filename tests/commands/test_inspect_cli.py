@@ -39,7 +39,9 @@ def test_inspect_one_phantom_slice(tmp_path: Path, capsys: pytest.CaptureFixture
     assert (code, err) == (0, "")
     (entry,) = result
     assert set(entry) == KEYS
-    assert entry["file"] == str(paths[1])
+    assert entry["file"] == "file 1"  # by position: a file name may name the patient
+    _, shown, _ = run_inspect(capsys, str(paths[1]), "--show-paths")
+    assert shown[0]["file"] == str(paths[1])
     assert entry["source"] == "dicom"
     assert (entry["rows"], entry["columns"], entry["slice_count"]) == (256, 256, 1)
     assert entry["pixel_spacing_mm"] == [1.09375, 1.09375]
@@ -75,7 +77,8 @@ def test_bad_file_among_good_ones(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, result, err = run_inspect(capsys, str(text), str(good), pydicom_file("MR_truncated.dcm"))
     assert code == 2
     assert set(result[0]) == {"file", "error"}
-    assert "notes.txt is neither a DICOM file nor a PNG/JPEG/TIFF image" in result[0]["error"]
+    assert "file 1 is neither a DICOM file nor a PNG/JPEG/TIFF image" in result[0]["error"]
+    assert "notes.txt" not in json.dumps(result) + err
     assert result[1]["rows"] == 32
     assert "is truncated" in result[2]["error"]
     lines = err.strip().splitlines()
@@ -111,5 +114,5 @@ def test_through_a_real_process(tmp_path: Path, repo_root: Path) -> None:
     assert done.returncode == 2
     good, bad = json.loads(done.stdout)
     assert good["protocol"]["sequence_guess"] == "T1"
-    assert bad == {"file": str(empty), "error": f"{empty} is empty (0 bytes); copy the file again."}
-    assert done.stderr == f"error: {empty} is empty (0 bytes); copy the file again.\n"
+    assert bad == {"file": "file 2", "error": "file 2 is empty (0 bytes); copy the file again."}
+    assert done.stderr == "error: file 2 is empty (0 bytes); copy the file again.\n"

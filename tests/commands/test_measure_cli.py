@@ -50,7 +50,9 @@ def test_measure_png(png: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     rois = _write(tmp_path / "rois.json", ROIS)
     assert main(["measure", str(png), "--rois", str(rois)]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["file"] == str(png)
+    assert out["file"] == "file 1"  # by position unless --show-paths
+    assert main(["measure", str(png), "--rois", str(rois), "--show-paths"]) == 0
+    assert json.loads(capsys.readouterr().out)["file"] == str(png)
     assert [r["label"] for r in out["rois"]] == ["L1", "L2", "CSF", "L3"]
     for roi in out["rois"]:
         assert list(roi)[: len(KEYS) - 1] == KEYS[:-1] and "warnings" in roi

@@ -37,17 +37,53 @@ from vbqcore.case.report import build_report
 from vbqcore.errors import VbqError
 from vbqcore.measurements import MEASURED_SEQUENCES
 from vbqcore.roi.annotate import annotated_png
+from vbqcore.roi.redaction import PixelCheck, PixelExport, pixel_check, pixel_statement
 
 __all__ = ["export_panel"]
 
 
-def _images(case: Case, windows: dict[Sequence, tuple[float, float]]) -> dict[Sequence, bytes]:
+def _images(
+    case: Case, windows: dict[Sequence, tuple[float, float]], pixels: PixelExport
+) -> dict[Sequence, bytes]:
     out = {}
     for seq in case.loaded:
         slice_ = case[seq].slice
         assert slice_ is not None  # loaded
-        out[seq] = annotated_png(slice_, case[seq].rois, window=windows.get(seq))
+        out[seq] = annotated_png(slice_, case[seq].rois, window=windows.get(seq), pixels=pixels)
     return out
+
+
+_PIXEL_LABELS = {
+    PixelExport.BLANK_OUTSIDE_ROIS: "Blank outside the ROIs",
+    PixelExport.CROP_TO_ROIS: "Crop to the ROIs",
+    PixelExport.AS_IS: "Whole image, as acquired",
+}
+
+
+def _pixel_choice(case: Case) -> tuple[PixelExport, list[PixelCheck]]:
+    """Warn about images whose pixels may show identifiers; the user picks how images are
+    exported (blanked by default when one is flagged)."""
+    checks = {s: pixel_check(sl) for s in case.loaded if (sl := case[s].slice) is not None}
+    flagged = {s: c for s, c in checks.items() if c.flagged}
+    for seq, check in flagged.items():
+        st.warning(
+            f"{seq.value}: {check.reason}. Exported images are blanked outside the ROIs unless "
+            "you choose otherwise below.",
+            icon=":material/visibility_off:",
+        )
+    options = list(_PIXEL_LABELS)
+    choice = st.radio(
+        "Pixels in exported images (PDF and PNGs)",
+        options,
+        index=0 if flagged else options.index(PixelExport.AS_IS),
+        format_func=_PIXEL_LABELS.__getitem__,
+        horizontal=True,
+        key=f"case_pixels_{bool(flagged)}",
+        help="Text burned into the pixels (a viewer's name and date overlay) is not read by this "
+        "tool: blanking or cropping to the lumbar region the ROIs cover removes the corners "
+        "and margins where such text sits.",
+    )
+    return PixelExport(choice), list(checks.values())
 
 
 def _png_zip(images: dict[Sequence, bytes]) -> bytes:
@@ -90,20 +126,22 @@ def export_panel(evaluation: CaseEvaluation) -> None:
     windows = {s: current_window(s, sl) for s in case.loaded if (sl := case[s].slice) is not None}
     ready = bool(case.loaded)
     fields = report_inputs()
-
+    pixels, checks = _pixel_choice(case)
+    statement = pixel_statement(checks, pixels)
     literature = case_literature(evaluation, target_group=default_target())
 
     def report() -> bytes:
         return build_report(
             case,
             evaluation,
-            images=_images(case, windows),
+            images=_images(case, windows, pixels),
             fields=fields,
             literature=literature,
+            privacy=statement,
         )
 
     def pngs() -> bytes:
-        return _png_zip(_images(case, windows))
+        return _png_zip(_images(case, windows, pixels))
 
     files: list[tuple[str, Callable[[], bytes | str], str, str]] = [
         ("PDF report", report, "vbq-report.pdf", "application/pdf"),
@@ -139,7 +177,7 @@ def export_panel(evaluation: CaseEvaluation) -> None:
             width="stretch",
         )
     st.caption(
-        "Exports are de-identified: no patient name, ID, birth date, scan date or file name. "
+        f"{statement} "
         "The JSON restores ROIs, labels, fractured levels, CSF level and method on this page; "
         "the case row CSV has the cohort columns (T1_L1 … STIR_CSF, scores) of the other pages."
     )

@@ -10,6 +10,7 @@ import streamlit as st
 from vbqapp.case.session import get_case, put_case, seed, widget_key
 from vbqapp.case.verdict import bottom_line, interval_caption, interval_method_picker, zone_badge
 from vbqapp.state import set_latest_result
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Level
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import set_options
@@ -81,7 +82,7 @@ def case_options() -> None:
     )
     error = st.session_state.pop(widget_key("option_error"), None)
     if error:
-        st.error(error)
+        st.error(md_escape(error))
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -135,7 +136,7 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
             if interval is not None:
                 column.caption(interval_caption(interval))
     for problem in evaluation.problems:
-        st.info(problem, icon=":material/edit_note:")
+        st.info(md_escape(problem), icon=":material/edit_note:")
     set_latest_result(result)
     if result is None:
         return
@@ -159,4 +160,4 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
             for note in interpretation.notes:
                 st.caption(note)
     for warning in evaluation.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md_escape(warning), icon=":material/warning:")

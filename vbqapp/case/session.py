@@ -23,6 +23,7 @@ from vbqapp.state import (
     CASE_VIEWS,
     CASE_WIDGET_PREFIX,
 )
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import Case, new_case
 
@@ -126,7 +127,7 @@ def show_notices(where: str) -> None:
     with st.container():
         for kind, text in st.session_state.get(CASE_NOTICES, {}).get(where, []):
             show = {"error": st.error, "warning": st.warning, "success": st.success}
-            show.get(kind, st.info)(text)
+            show.get(kind, st.info)(md_escape(text))  # messages quote file names and labels
 
 
 def canvas_view(sequence: Sequence) -> CanvasView | None:

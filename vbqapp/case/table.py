@@ -18,6 +18,7 @@ from vbqapp.case.session import (
     widget_key,
 )
 from vbqapp.state import PendingCopy, get_pending_copy, set_pending_copy
+from vbqapp.text import md_escape
 from vbqcore.anatomy import ROI_LABELS, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import apply_suggestions, copy_rois, delete_rois, set_label
@@ -91,7 +92,7 @@ def roi_table(seq: Sequence, evaluation: CaseEvaluation) -> None:
     if frame.empty:
         st.caption(f"No ROI on {seq.value} yet: draw L1–L4 and the CSF on the image.")
         return
-    labels = ", ".join(str(lab) if lab else "?" for lab in frame[_LABEL])
+    labels = md_escape(", ".join(str(lab) if lab else "?" for lab in frame[_LABEL]))
     st.markdown(f"**{seq.value}: {len(frame)} ROI{'s' if len(frame) > 1 else ''}** ({labels})")
     st.data_editor(
         frame,

@@ -20,9 +20,11 @@ from vbqapp.case.session import (
 )
 from vbqapp.registry.connection import remember_patient
 from vbqapp.state import CASE_ACTIVE, CASE_PENDING_UPLOAD
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import load_series, move_series, remove_series
 from vbqcore.errors import VbqError
+from vbqcore.imaging.archives import ArchiveLimits
 from vbqcore.imaging.slices import SliceSource
 from vbqcore.imaging.uploads import (
     UploadedSeries,
@@ -64,6 +66,10 @@ def upload_panel() -> None:
             _slot(seq)
 
 
+#: Bytes this session has unpacked from .zip uploads (capped by ``MAX_ARCHIVE_BYTES``).
+_UNPACKED_BYTES = "case_unpacked_bytes"
+
+
 def _on_upload() -> None:
     """Read the files just uploaded (before the page is drawn), then empty the uploader."""
     files = st.session_state.get(reset_key("images")) or []
@@ -83,7 +89,9 @@ def take_files(files: list[tuple[str, bytes]]) -> None:
 def _take(files: list[tuple[str, bytes]]) -> None:
     """Read a batch and put each series in its slot (asking first where ROIs would be lost)."""
     clear_notices("upload")
-    batch = read_uploads(files)
+    unpacked = int(st.session_state.get(_UNPACKED_BYTES, 0))
+    batch = read_uploads(files, limits=ArchiveLimits(session_bytes=unpacked))
+    st.session_state[_UNPACKED_BYTES] = unpacked + batch.unpacked_bytes
     remember_patient(files)  # keyed hashes of the PatientIDs only (registry re-measure check)
     for message in batch.errors:
         notify("upload", "error", message)
@@ -140,12 +148,16 @@ def _place(uploads: list[UploadedSeries], wanted: list[Sequence], *, picked: boo
             notify(
                 "upload",
                 "warning",
-                f"{upload.description} → **{target.value}** ({how}). A screenshot holds display "
-                "values, not scanner SIs: its scores are not interpretable against the "
-                "published cut-offs.",
+                f"{md_escape(upload.description)} → **{target.value}** ({how}). A screenshot "
+                "holds display values, not scanner SIs: its scores are not interpretable "
+                "against the published cut-offs.",
             )
         else:
-            notify("upload", "success", f"{upload.description} → **{target.value}** ({how}).")
+            notify(
+                "upload",
+                "success",
+                f"{md_escape(upload.description)} → **{target.value}** ({how}).",
+            )
         if state.rois:
             notify(
                 "upload",
@@ -174,7 +186,7 @@ def _resolve(number: int, choice: str) -> None:
     update = load_series(get_case(), target, upload.series, keep_rois=choice == "keep")
     put_case(update.case, redraw=[target])
     kept = "kept on the new images" if choice == "keep" else "discarded"
-    notify("upload", "success", f"{upload.description} → **{target.value}**; ROIs {kept}.")
+    notify("upload", "success", f"{upload.description} → {target.value}; ROIs {kept}.")
     for warning in update.warnings:
         notify("upload", "warning", f"{target.value}: {warning}")
 
@@ -187,8 +199,9 @@ def _pending_uploads() -> None:
         count = len(get_case()[target].rois)
         with st.container(border=True):
             st.warning(
-                f"New **{target.value}** images ({upload.description}), but {target.value} "
-                f"already has {count} ROI(s). Keep them on the new images, or discard them?"
+                f"New **{target.value}** images ({md_escape(upload.description)}), but "
+                f"{target.value} already has {count} ROI(s). Keep them on the new images, or "
+                "discard them?"
             )
             keep, discard, cancel = st.columns(3)
             keep.button(
@@ -235,15 +248,15 @@ def _slot(seq: Sequence) -> None:
             st.caption("No images yet.")
         return
     series = state.series
-    st.caption(describe_series(series))
+    st.caption(md_escape(describe_series(series)))  # SeriesDescription is free text
     if series.default_slice.source is SliceSource.DICOM:
-        st.caption(describe_protocol(series.protocol))
+        st.caption(md_escape(describe_protocol(series.protocol)))
     notes = dict.fromkeys(series.notes + series.default_slice.notes)
     for note in notes:
         if series.default_slice.source is SliceSource.SCREENSHOT and note.startswith("Screenshot"):
-            st.warning(note, icon=":material/warning:")
+            st.warning(md_escape(note), icon=":material/warning:")
         else:
-            st.caption(note)
+            st.caption(md_escape(note))
     key = widget_key("assign", seq.value, state.revision)
     seed(key, seq.value)
     left, right = st.columns([3, 2], vertical_alignment="bottom")

@@ -18,6 +18,7 @@ from vbqapp.cohort import cache
 from vbqapp.cohort.mapping import mapping_editor
 from vbqapp.cohort.registry_source import registry_frame
 from vbqapp.state import COHORT_ACTIVE, COHORT_LAST_UPLOAD, COHORT_PENDING, take_incoming_dataset
+from vbqapp.text import md_escape
 from vbqcore.cohort.filters import group_counts
 from vbqcore.cohort.table import Cohort, ColumnMapping, default_mapping
 from vbqcore.errors import VbqError
@@ -143,13 +144,13 @@ def _active() -> ActiveData:
 
 
 def _header(active: ActiveData, result: Cohort) -> None:
-    st.markdown(f"**Data:** {active.table.name}")
+    st.markdown(f"**Data:** {md_escape(active.table.name)}")
     if result.synthetic:
         st.badge("Synthetic data, not patients", icon=":material/science:", color="orange")
     scores = ", ".join(s.label for s in result.scores)
     counts = group_counts(result.frame, result)
     sizes = " and ".join(f"{n} {g}" for g, n in counts.items())
-    st.caption(f"{len(result.frame)} patients ({sizes}) · scores: {scores}")
+    st.caption(md_escape(f"{len(result.frame)} patients ({sizes}) · scores: {scores}"))
     if active.table.kind != "demo":
         if st.button("Back to the demo cohort", key="cohort_use_demo", icon=":material/undo:"):
             demo = _demo()
@@ -181,7 +182,7 @@ def data_panel() -> tuple[Cohort, str] | None:
         try:
             result = _cohort(active.table, active.mapping)
         except VbqError as err:  # the demo file itself is broken: nothing to fall back on
-            st.error(str(err))
+            st.error(md_escape(err))
             return None
         with left:
             _header(active, result)
@@ -192,11 +193,12 @@ def data_panel() -> tuple[Cohort, str] | None:
             elif pending.table is not None:
                 hint = ""
             st.error(
-                f"{pending.error}\n\n{hint} Still showing: **{active.table.name}**.",
+                f"{md_escape(pending.error)}\n\n{hint} Still showing: "
+                f"**{md_escape(active.table.name)}**.",
                 icon=":material/error:",
             )
         for note in result.notes:
-            st.info(note, icon=":material/info:")
+            st.info(md_escape(note), icon=":material/info:")
         editing = pending.table if isinstance(pending, Pending) and pending.table else None
         with st.expander("Column mapping", expanded=editing is not None):
             table = editing or active.table

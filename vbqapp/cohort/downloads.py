@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from vbqapp.figure_export import print_export
+from vbqcore.csv_safety import safe_csv
 from vbqcore.plots.export import figure_png
 
 __all__ = ["csv_button", "png_button", "figure_block", "table_block"]
@@ -22,7 +24,11 @@ _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 @st.cache_resource
 def png_available() -> bool:
-    """kaleido renders PNGs in Chromium; without one the PNG buttons are replaced by a note."""
+    """kaleido renders PNGs in Chromium; without one the PNG buttons are replaced by a note.
+    ``BROWSER_PATH`` (read by kaleido's browser finder, choreographer) points at another one."""
+    custom = os.environ.get("BROWSER_PATH")
+    if custom:
+        return os.path.isfile(custom) and os.access(custom, os.X_OK)
     return any(shutil.which(name) for name in _BROWSERS)
 
 
@@ -30,7 +36,7 @@ def _csv_bytes(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> Callable[[],
     def write() -> bytes:
         table = frame() if callable(frame) else frame
         # utf-8-sig: Excel opens the file with the right characters (±, –, ², ≥).
-        return table.to_csv(index=False).encode("utf-8-sig")
+        return safe_csv(table).encode("utf-8-sig")  # formula cells neutralised (OWASP)
 
     return write
 

@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from vbqapp.cohort import cache, filter_inputs
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sex
 from vbqcore.cohort.filters import CohortFilters, DexaFilter, filter_mask, group_counts
 from vbqcore.cohort.table import AGE, BMI, Cohort
@@ -137,8 +138,8 @@ def sidebar_filters(cohort: Cohort, token: str) -> CohortFilters:
                 values = offered[col]
                 cat_key = f"{_CAT_PREFIX}{col}"
                 defaults[cat_key] = list(values)
-                kept = st.multiselect(
-                    col, values, default=list(values), key=cat_key, bind="query-params"
+                kept = st.multiselect(  # the label is markdown; the column name is data
+                    md_escape(col), values, default=list(values), key=cat_key, bind="query-params"
                 )
                 if set(kept) != set(values):
                     categories.append((col, tuple(kept)))
@@ -167,6 +168,6 @@ def show_counts(cohort: Cohort, filters: CohortFilters) -> dict[str, int]:
         st.subheader("Patients shown")
         cells = st.columns(len(counts))
         for cell, (group, n) in zip(cells, counts.items(), strict=True):
-            cell.metric(group, n, help=f"of {totals[group]} in the table")
-        st.caption(filters.describe())
+            cell.metric(md_escape(group), n, help=f"of {totals[group]} in the table")
+        st.caption(md_escape(filters.describe()))
     return counts

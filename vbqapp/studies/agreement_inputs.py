@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
+from vbqapp.text import md_escape
 from vbqapp.widgets import column_select
 from vbqcore.columns import value_label
 from vbqcore.errors import VbqError
@@ -91,7 +92,7 @@ def load() -> Table | None:
             name = f"{frames[0][0]} + {frames[1][0]}"
             frame = stack_observer_files(frames)
     except VbqError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return None
     return Table(name, frame, False, _digest([f.getvalue() for f in files]))
 

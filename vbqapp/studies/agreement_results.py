@@ -10,7 +10,9 @@ import streamlit as st
 
 from vbqapp.figure_export import print_export
 from vbqapp.state import AGREE_WIDGET_PREFIX as P
+from vbqapp.text import md_escape
 from vbqapp.widgets import png_download
+from vbqcore.csv_safety import safe_csv
 from vbqcore.plots.bland_altman import bland_altman_grid
 from vbqcore.studies.agreement import AgreementStudy, Verdict
 from vbqcore.studies.agreement_input import PairedMeasurements
@@ -30,7 +32,7 @@ _BOX = {
 def show_verdicts(study: AgreementStudy) -> None:
     """The summary sentence, then one box per group laid out like the plot grid."""
     st.subheader("Verdict")
-    st.markdown(f"**{study.summary()}**")
+    st.markdown(f"**{md_escape(study.summary())}**")  # names the uploaded columns
     structures = study.structures
     for sequence in study.sequences:
         columns = st.columns(len(structures))
@@ -41,11 +43,15 @@ def show_verdicts(study: AgreementStudy) -> None:
                 continue
             box, icon = _BOX[group.verdict]
             with column:
-                box(f"**{group.label}** (n = {group.n_pairs}): {group.explanation}", icon=icon)
+                box(
+                    f"**{md_escape(group.label)}** (n = {group.n_pairs}): "
+                    + md_escape(group.explanation),
+                    icon=icon,
+                )
     notes = [f"{g.label}: {note}" for g in study.groups for note in g.notes]
     if notes:
         with st.expander(f"Notes ({len(notes)})"):
-            st.markdown("\n".join(f"- {n}" for n in notes))
+            st.markdown("\n".join(f"- {md_escape(n)}" for n in notes))
 
 
 def show_plots(study: AgreementStudy) -> dict[str, go.Figure]:
@@ -84,7 +90,7 @@ def show_tables(study: AgreementStudy, measurements: PairedMeasurements) -> None
             st.dataframe(frame, hide_index=True, width="stretch")
             st.download_button(
                 f"Download {title.lower()} (CSV)",
-                frame.to_csv(index=False).encode("utf-8"),
+                safe_csv(frame).encode("utf-8"),  # formula cells neutralised (OWASP)
                 file_name=file,
                 mime="text/csv",
                 key=f"{P}dl_{file}",

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from vbqapp.state import MATCH_WIDGET_PREFIX as P
+from vbqapp.text import md_escape
 from vbqapp.widgets import column_select
 from vbqcore.columns import value_label
 from vbqcore.errors import VbqError
@@ -87,7 +88,7 @@ def load() -> Candidates | None:
     try:
         frame = _read(data, name)
     except VbqError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return None
     return Candidates(name, frame, example, hashlib.sha256(data).hexdigest()[:12])
 

@@ -15,6 +15,7 @@ from vbqapp.state import MATCH_WIDGET_PREFIX as P
 from vbqapp.state import IncomingDataset, send_to_cohort
 from vbqapp.studies.matching_inputs import MatchSettings
 from vbqapp.widgets import png_download
+from vbqcore.csv_safety import safe_csv
 from vbqcore.plots.flow import flow_figure
 from vbqcore.stats.matching import MatchResult
 from vbqcore.studies.matching import FlowChart, flow_chart
@@ -89,7 +90,7 @@ def _downloads(result: MatchResult, chart: FlowChart) -> None:
     for col, (label, frame, name, kind) in zip(cols, files, strict=True):
         col.download_button(
             f"{label} (CSV)",
-            frame.to_csv(index=False).encode("utf-8"),
+            safe_csv(frame).encode("utf-8"),  # formula cells neutralised (OWASP)
             file_name=name,
             mime="text/csv",
             key=f"{P}dl_{name}",

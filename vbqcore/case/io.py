@@ -21,10 +21,13 @@ from vbqcore import __version__
 from vbqcore.anatomy import ROI_LABELS, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import Case, CaseUpdate, ImageGrid, SequenceCase, set_options
+from vbqcore.csv_safety import neutralise_cell
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.measurements import MEASURED_SEQUENCES
+from vbqcore.roi.limits import check_roi_items
 from vbqcore.roi.shapes import Roi, roi_from_dict
 from vbqcore.roi.transfer import scale_rois
+from vbqcore.text_input import read_json
 from vbqcore.vbq import ScoreName
 
 __all__ = [
@@ -154,10 +157,7 @@ def read_case_json(
     """
     data: Any = source
     if isinstance(source, str | bytes):
-        try:
-            data = json.loads(source)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise VbqInputError(f"{name} is not valid JSON ({err}); choose a case file.") from err
+        data = read_json(source, name)  # size, encoding and nesting bounded
     if not isinstance(data, Mapping) or data.get("format") != CASE_FORMAT:
         raise VbqInputError(
             f'{name} is not a VBQ Dashboard case file (expected "format": "{CASE_FORMAT}"); '
@@ -179,6 +179,10 @@ def read_case_json(
         rois_raw = raw.get("rois") or []
         if not isinstance(rois_raw, list):
             raise VbqInputError(f"{where}: 'rois' must be a list.")
+        try:
+            check_roi_items(rois_raw, where)
+        except RoiError as err:
+            raise VbqInputError(str(err)) from err
         rois = []
         for i, item in enumerate(rois_raw):
             try:
@@ -288,11 +292,11 @@ def roi_stats_csv(case: Case, evaluation: CaseEvaluation) -> str:
                 [
                     seq.value,
                     i + 1,
-                    roi.label or "",
+                    neutralise_cell(roi.label or ""),  # a canvas label is free text
                     roi.shape,
                     state.slice_index + 1,
                     *values,
-                    note or "",
+                    neutralise_cell(note or ""),
                 ]
             )
     return out.getvalue()

@@ -29,6 +29,7 @@ from vbqcore.case.report_pdf import ReportPdf, bullets, heading, para, pdf_text,
 from vbqcore.imaging.uploads import describe_protocol
 from vbqcore.interpretation import CutoffComparison
 from vbqcore.literature import LiteratureReading
+from vbqcore.roi.redaction import PixelExport, pixel_statement
 from vbqcore.score_uncertainty import HUANG_2026_INTER_OBSERVER
 from vbqcore.vbq import ScoreName
 
@@ -82,10 +83,9 @@ def _scan_section(pdf: FPDF, case: Case) -> None:
             f", {spacing[1]:.3g} x {spacing[0]:.3g} mm pixels" if spacing else ", spacing unknown"
         )
         kind = "DICOM" if shown.source.value == "dicom" else "screenshot (display values)"
-        desc = state.series.protocol.series_description
-        para(
+        para(  # the coded protocol only: SeriesDescription is free text and may name someone
             pdf,
-            f"{seq.value}: {kind}" + (f" '{desc}'" if desc else "") + f"; "
+            f"{seq.value}: {kind}; "
             f"{describe_protocol(state.series.protocol)}; slice "
             f"{state.slice_index + 1} of {len(state.series.slices)}; {grid}.",
         )
@@ -218,6 +218,7 @@ def build_report(
     generated_at: datetime | None = None,
     fields: ReportFields | None = None,
     literature: LiteratureReading | None = None,
+    privacy: str | None = None,
 ) -> bytes:
     """The PDF report as bytes: page 1 for the reader, details after.
 
@@ -237,6 +238,9 @@ def build_report(
         The case against the library of published thresholds
         (:func:`vbqcore.case.literature.case_literature`): a "Published thresholds" section says
         which were used and why (the default target, the applicability rules) and which not.
+    privacy : str, optional
+        What the report says about identifiers (``vbqcore.roi.redaction.pixel_statement``);
+        by default, that header identifiers are left out and pixels were not checked.
     """
     fields = fields or ReportFields()
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
@@ -254,8 +258,9 @@ def build_report(
     para(
         pdf,
         f"Generated {when:%Y-%m-%d %H:%M} UTC by VBQ Dashboard (vbqcore {__version__}). "
-        "De-identified: no patient name, ID, birth date or file name is included; the case "
-        "label, exam date and reader on page 1 are what the user typed.",
+        "The case label, exam date and reader on page 1 are what the user typed. "
+        + (privacy or pixel_statement([], PixelExport.AS_IS))
+        + " For research use only; not a medical device.",
         size=8,
         colour=80,
     )

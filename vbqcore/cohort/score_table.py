@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from vbqcore.cohort.scores import scores_from_si
+from vbqcore.csv_safety import neutralise_cell
 from vbqcore.errors import ScoreError
-from vbqcore.measurements import CaseMeasurements
+from vbqcore.measurements import CaseMeasurements, si_column
 from vbqcore.vbq import Aggregate, ScoreName, compute_vbq
 
 __all__ = ["OUTPUT_COLUMNS", "RowError", "TableReport", "score_row", "score_csv"]
@@ -57,6 +58,10 @@ class TableReport:
         }
 
 
+def _as_is(value: str) -> str:
+    return value
+
+
 def _fmt(value: float | None) -> str:
     # repr keeps full precision: float(repr(x)) == x, so a score read back is the same float.
     return "" if value is None or value != value else repr(float(value))
@@ -93,6 +98,9 @@ def score_csv(
     *,
     method: Aggregate | str = Aggregate.MEAN,
     source: str = "input",
+    delimiter: str = ",",
+    decimal: str = ".",
+    neutralise_formulas: bool = False,
 ) -> TableReport:
     """Score every row of a CSV and write it with ``OUTPUT_COLUMNS`` appended.
 
@@ -102,6 +110,10 @@ def score_csv(
     that cannot be scored gets empty scores and ``error: <message>`` in ``warnings``, and is
     listed in the report; the other rows are still scored. An input column already named like an
     output column (any case) is overwritten in place and listed in ``replaced_columns``.
+    ``delimiter`` splits the input (the output is always comma-separated); with ``decimal=","``
+    SIs written ``560,5`` read as 560.5.
+    ``neutralise_formulas`` prefixes text cells a spreadsheet would run (``=``, ``+``, ``-``,
+    ``@``) with ``'`` (``vbqcore.csv_safety``).
 
     Raises
     ------
@@ -113,7 +125,7 @@ def score_csv(
         agg = Aggregate(str(method).lower())
     except ValueError as err:
         raise ScoreError(f"method {method!r}: use 'mean' or 'median'.") from err
-    reader = csv.reader(src)
+    reader = csv.reader(src, delimiter=delimiter)
     header = _check_header(next(reader, None), source)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -130,6 +142,9 @@ def score_csv(
         rows.append((record + [""] * len(header))[: len(header)])
         lines.append(reader.line_num)
     table = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+    if decimal != ".":
+        for name in (h for h in header if si_column(h) is not None):
+            table[name] = table[name].str.replace(decimal, ".", regex=False)
     scorable = np.array([i not in field_errors for i in range(len(rows))], dtype=bool)
     result = scores_from_si(
         table.iloc[np.flatnonzero(scorable)].reset_index(drop=True),
@@ -141,8 +156,10 @@ def score_csv(
     by_fold = {h.strip().lower(): h for h in header}
     replaced = tuple(by_fold[c] for c in OUTPUT_COLUMNS if c in by_fold)
     target = {c: by_fold.get(c, c) for c in OUTPUT_COLUMNS}
+    fieldnames = header + [c for c in OUTPUT_COLUMNS if c not in by_fold]
+    safe = neutralise_cell if neutralise_formulas else _as_is
     writer = csv.writer(dst, lineterminator="\n")
-    writer.writerow(header + [c for c in OUTPUT_COLUMNS if c not in by_fold])
+    writer.writerow([safe(h) for h in fieldnames])
     row_errors = {e.row - 2: e.message for e in result.errors}  # spreadsheet row -> position
     scored = iter(range(len(result.scores)))
     matrix = result.scores.to_numpy(dtype=np.float64)
@@ -163,8 +180,6 @@ def score_csv(
             appended = {c: "" for c in OUTPUT_COLUMNS}
             appended["warnings"] = f"error: {message}"
         values.update({target[c]: v for c, v in appended.items()})
-        writer.writerow(
-            [values[c] for c in header] + [values[c] for c in OUTPUT_COLUMNS if c not in by_fold]
-        )
+        writer.writerow([safe(values.get(f, "")) for f in fieldnames])
     logger.info("scored %d rows (%d bad)", len(rows), len(errors))
     return TableReport(len(rows), tuple(errors), replaced)

@@ -10,11 +10,23 @@ import json
 import sys
 from typing import Any
 
-__all__ = ["emit_json", "EXIT_OK", "EXIT_BAD_INPUT"]
+__all__ = ["emit_json", "add_raw_cells", "EXIT_OK", "EXIT_BAD_INPUT"]
 
 #: Exit codes are a public interface: 0 success, 2 bad input (one clear line on stderr).
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+
+
+def add_raw_cells(parser: Any) -> None:
+    """Add ``--raw-cells``: CSV output keeps text cells starting with = + - @ as they are
+    (by default they get a leading ' so a spreadsheet does not run them: the OWASP rule,
+    ``vbqcore.csv_safety``)."""
+    parser.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="CSV output: keep text cells starting with = + - @ as they are (by default they "
+        "get a leading ' so a spreadsheet does not run them as formulas)",
+    )
 
 
 def emit_json(payload: Any, out: str | None = None) -> None:

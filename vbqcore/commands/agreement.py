@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     if args.no_points:
         payload.pop("means")
         payload.pop("differences")
+    # The README documented these as [low, high] pairs; keep them beside the flat keys so
+    # scripts written from either keep working.
+    for name in ("bias", "loa_low", "loa_high"):
+        payload[f"{name}_ci"] = [payload[f"{name}_ci_low"], payload[f"{name}_ci_high"]]
     payload["icc"] = reliability.to_dict()
     payload["notes"] = [str(w.message) for w in caught]
     emit_json(payload, args.out)

@@ -6,7 +6,8 @@ import argparse
 import logging
 from typing import Any
 
-from vbqcore.commands._output import emit_json
+from vbqcore.commands._output import add_raw_cells, emit_json
+from vbqcore.csv_safety import safe_csv
 from vbqcore.errors import StatsInputError
 from vbqcore.stats.compare import compare_groups
 from vbqcore.tabular import read_table
@@ -58,6 +59,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--encoding", help="text encoding of a CSV (default UTF-8)")
     p.add_argument("--csv", metavar="OUT", help="also write the table as CSV to OUT")
     p.add_argument("--out", metavar="FILE", help="write the JSON here instead of stdout")
+    add_raw_cells(p)
     p.set_defaults(func=run)
 
 
@@ -86,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         decimals=args.decimals,
     )
     if args.csv:
-        result.to_frame().to_csv(args.csv, index=False)
+        with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+            fh.write(safe_csv(result.to_frame(), raw=args.raw_cells))
     emit_json(result.to_dict(), args.out)
     return 0

@@ -7,6 +7,8 @@ import logging
 import sys
 from typing import Any
 
+from vbqcore.commands._output import add_raw_cells
+from vbqcore.csv_safety import safe_csv
 from vbqcore.stats.matching import match_pairs
 from vbqcore.tabular import read_table
 
@@ -52,6 +54,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", metavar="FILE", help="write the matched CSV here instead of stdout")
     p.add_argument("--pairs", metavar="FILE", help="also write one row per pair (gaps) as CSV")
     p.add_argument("--flow", metavar="FILE.json", help="also write the flow-chart counts as JSON")
+    add_raw_cells(p)
     p.set_defaults(func=run)
 
 
@@ -71,12 +74,15 @@ def run(args: argparse.Namespace) -> int:
         caliper=args.caliper,
         id_col=args.id_col,
     )
+    raw = args.raw_cells
     if args.out:
-        result.matched.to_csv(args.out, index=False)
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(safe_csv(result.matched, raw=raw))
     else:
-        result.matched.to_csv(sys.stdout, index=False)
+        sys.stdout.write(safe_csv(result.matched, raw=raw))
     if args.pairs:
-        result.pairs.to_csv(args.pairs, index=False)
+        with open(args.pairs, "w", encoding="utf-8", newline="") as fh:
+            fh.write(safe_csv(result.pairs, raw=raw))
     if args.flow:
         emit_json(result.flow.to_dict(), args.flow)
     sys.stderr.write(result.flow.summary() + "\n")

@@ -13,18 +13,20 @@ radiograph, secondary capture) is refused with exit 2: its values are not MR sig
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from pathlib import Path
 from typing import Any
 
+from vbqcore.commands._files import add_show_paths, file_label, read_input_bytes
 from vbqcore.commands._output import EXIT_OK, emit_json
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.reading import read_series, read_slice
 from vbqcore.imaging.slices import Slice
+from vbqcore.roi.limits import check_roi_items
 from vbqcore.roi.measure import measure_rois
 from vbqcore.roi.shapes import rois_from_json
+from vbqcore.text_input import MAX_JSON_BYTES, read_json
 
 __all__ = ["add_parser", "run"]
 
@@ -50,29 +52,23 @@ def add_parser(subparsers: Any) -> None:
         "middle frame of a multi-frame file)",
     )
     parser.add_argument("--out", metavar="FILE", help="write the JSON here instead of stdout")
+    add_show_paths(parser)
     parser.set_defaults(func=run)
 
 
 def _read_rois_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise RoiError(f"{path}: not a UTF-8 JSON file.") from err
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise RoiError(
-            f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
-        ) from err
+    data = read_input_bytes(path, str(path), max_bytes=MAX_JSON_BYTES, error=RoiError)
+    return read_json(data, str(path), error=RoiError)
 
 
-def _image(path: str, frame: int | None) -> Slice:
+def _image(path: str, label: str, frame: int | None) -> Slice:
+    source = (label, read_input_bytes(path, label))
     if frame is None:
-        return read_slice(path)
-    series = read_series(path)
+        return read_slice(source)
+    series = read_series([source])
     if not 0 <= frame < len(series.slices):
         raise VbqInputError(
-            f"--frame {frame} is outside {path}: it has {len(series.slices)} slice(s), "
+            f"--frame {frame} is outside {label}: it has {len(series.slices)} slice(s), "
             f"0 to {len(series.slices) - 1}."
         )
     return series.slices[frame]
@@ -81,16 +77,20 @@ def _image(path: str, frame: int | None) -> Slice:
 def run(args: argparse.Namespace) -> int:
     rois_path = Path(args.rois)
     try:
-        rois = rois_from_json(_read_rois_file(rois_path))
+        raw = _read_rois_file(rois_path)
+        if isinstance(raw, list):
+            check_roi_items(raw, str(rois_path))
+        rois = rois_from_json(raw)
     except RoiError as err:
         message = str(err)
         prefix = "" if message.startswith(str(rois_path)) else f"{rois_path}: "
         raise RoiError(prefix + message) from err
-    image = _image(args.image, args.frame)
-    require_mr(image.protocol, args.image)
+    label = file_label(args.image, 1, args)
+    image = _image(args.image, label, args.frame)
+    require_mr(image.protocol, label)
     stats = measure_rois(image, rois)
     payload = {
-        "file": args.image,
+        "file": label,
         "rows": image.shape[0],
         "columns": image.shape[1],
         "pixel_spacing_mm": list(image.pixel_spacing_mm) if image.pixel_spacing_mm else None,

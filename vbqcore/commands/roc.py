@@ -17,6 +17,7 @@ from vbqcore.errors import CohortError, DegenerateInputWarning
 from vbqcore.stats.delong import Direction, compare_aucs
 from vbqcore.stats.proportions import ProportionCi
 from vbqcore.stats.roc import CiMethod, roc_analysis
+from vbqcore.tabular import read_table
 
 __all__ = ["add_parser", "run"]
 
@@ -80,20 +81,37 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _read_table(path: str, outcome: str, scores: list[str]) -> pd.DataFrame:
-    """The outcome (as text) and score columns of ``path``; exit-2 errors name what is wrong."""
+    """The outcome (as text) and score columns of ``path``; exit-2 errors name what is wrong.
+
+    Read by ``vbqcore.tabular.read_table``, as every other command and the cohort page do
+    (CSV in UTF-8/UTF-16, comma/semicolon/tab, or .xlsx).
+    """
     name = Path(path).name
-    try:
-        header = pd.read_csv(path, nrows=0)
-        available = [str(c) for c in header.columns]
-        for col in [outcome, *scores]:
-            if col not in available:
-                raise CohortError(
-                    f"{name}: no column {col!r}. Available columns: {', '.join(available)}."
-                )
-        table = pd.read_csv(path, usecols=[outcome, *scores], dtype={outcome: str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise CohortError(f"{name} cannot be read as CSV: {err}") from err
-    return table
+    table = read_table(path)
+    available = [str(c) for c in table.columns]
+    for col in [outcome, *scores]:
+        if col not in available:
+            raise CohortError(
+                f"{name}: no column {col!r}. Available columns: {', '.join(available)}."
+            )
+    out = table[[outcome, *scores]].copy()
+    out[outcome] = out[outcome].map(_outcome_text)
+    for col in scores:
+        if out[col].isna().all():
+            raise CohortError(
+                f"{name}: score column {col!r} is blank in every row; choose the column that "
+                "holds the scores."
+            )
+    return out
+
+
+def _outcome_text(value: Any) -> Any:
+    """Outcome cells as the CSV wrote them: 1.0 read from a numeric column is "1" again."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _numeric_scores(table: pd.DataFrame, col: str, file_name: str) -> npt.NDArray[np.float64]:

@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import logging
 import math
 import sys
@@ -30,7 +30,8 @@ from typing import Any
 
 from vbqcore.anatomy import Sequence
 from vbqcore.cohort.score_table import score_csv
-from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, emit_json
+from vbqcore.commands._files import read_input_bytes
+from vbqcore.commands._output import EXIT_BAD_INPUT, EXIT_OK, add_raw_cells, emit_json
 from vbqcore.errors import ScoreError
 from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.slices import Protocol, SliceSource
@@ -38,6 +39,8 @@ from vbqcore.interpretation import interpret
 from vbqcore.literature import TargetGroup, read_literature
 from vbqcore.measurements import CaseMeasurements, si_column
 from vbqcore.score_uncertainty import score_intervals
+from vbqcore.tabular import MAX_TABLE_BYTES
+from vbqcore.text_input import decode_text, read_json, sniff_delimiter
 from vbqcore.uncertainty import IntervalMethod
 from vbqcore.vbq import Aggregate, compute_vbq
 
@@ -89,6 +92,7 @@ def add_parser(subparsers: Any) -> None:
         "else the observer model) or observer_agreement (Huang et al. 2026 Figure 3); .json "
         "input only",
     )
+    add_raw_cells(parser)
     parser.set_defaults(func=run)
 
 
@@ -96,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.input)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return _run_json(path, args)
+        return _run_json(path, args, path.name)
     if suffix == ".csv":
         if args.pretest is not None:
             raise ScoreError(
@@ -112,11 +116,8 @@ def run(args: argparse.Namespace) -> int:
     raise ScoreError(f"{path.name}: INPUT must end in .json (one case) or .csv (a table).")
 
 
-def _run_json(path: Path, args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise ScoreError(f"{path.name}: not valid JSON (line {err.lineno}: {err.msg}).") from err
+def _run_json(path: Path, args: argparse.Namespace, label: str) -> int:
+    data = read_json(read_input_bytes(path, label), label, error=ScoreError)
     if not isinstance(data, dict):
         raise ScoreError(
             f"{path.name}: expected one JSON object (one case), not {type(data).__name__}."
@@ -227,12 +228,27 @@ def _protocol(
 
 
 def _run_csv(path: Path, args: argparse.Namespace) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as src:
-        if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as dst:
-                report = score_csv(src, dst, method=args.method, source=path.name)
-        else:
-            report = score_csv(src, sys.stdout, method=args.method, source=path.name)
+    # Decoded and split exactly as the cohort page reads a table (vbqcore.text_input), so a
+    # semicolon file with decimal commas scores here as it does there.
+    text = decode_text(
+        read_input_bytes(path, path.name, max_bytes=MAX_TABLE_BYTES, error=ScoreError),
+        path.name,
+        error=ScoreError,
+    )
+    delimiter = sniff_delimiter(text)
+    options: dict[str, Any] = {
+        "method": args.method,
+        "source": path.name,
+        "delimiter": delimiter,
+        "decimal": "," if delimiter == ";" else ".",
+        "neutralise_formulas": not args.raw_cells,
+    }
+    src = io.StringIO(text, newline="")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as dst:
+            report = score_csv(src, dst, **options)
+    else:
+        report = score_csv(src, sys.stdout, **options)
     for column in report.replaced_columns:
         sys.stderr.write(f"note: input column {column} was replaced by the recomputed value\n")
     for err in report.errors:

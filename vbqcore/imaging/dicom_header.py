@@ -29,7 +29,11 @@ _FUNCTIONAL_GROUP_ALIASES = {
 _PROTOCOL_KEYWORDS = (
     "MagneticFieldStrength", "SeriesDescription", "ScanningSequence", "RepetitionTime",
     "EchoTime", "InversionTime", "Manufacturer", "ManufacturerModelName", "Modality",
+    "BurnedInAnnotation", "SOPClassUID",
 )  # fmt: skip
+#: Secondary Capture storage SOP classes (PS3.4 B.5): screen grabs and scanned films saved as
+#: DICOM, whose pixels often carry the patient's name and dates as text.
+_SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7"
 _PARSE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
@@ -181,7 +185,18 @@ class Header:
             ti_ms=ti_ms,
             scanning_sequence=scanning,
             modality=self.text("Modality"),
+            burned_in_annotation=self.burned_in_annotation(),
         )
+
+    def burned_in_annotation(self) -> bool | None:
+        """Whether the pixels may hold burned-in text: BurnedInAnnotation (0028,0301) YES/NO;
+        a Secondary Capture without an explicit NO counts as YES; None when the header is
+        silent (as most MR images are)."""
+        flag = (self.text("BurnedInAnnotation") or "").strip().upper()
+        if flag in {"YES", "NO"}:
+            return flag == "YES"
+        sop_class = self.text("SOPClassUID") or ""
+        return True if sop_class.startswith(_SECONDARY_CAPTURE) else None
 
     def pixel_spacing(self, frame: int = 0) -> tuple[tuple[float, float] | None, str | None]:
         """(row spacing, column spacing) in mm, and a note when it is a fallback or missing.

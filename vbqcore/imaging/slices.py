@@ -41,11 +41,34 @@ class Protocol:
     ti_ms: float | None = None
     scanning_sequence: str | None = None
     modality: str | None = None  # DICOM Modality (0008,0060): "MR", "CT", "OT", ...
+    #: BurnedInAnnotation from the header (True also for Secondary Capture); None if silent.
+    burned_in_annotation: bool | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def normalised_description(self) -> str:
+        """ "T2 · GE MEDICAL SYSTEMS Signa HDxt · 1.5 T · TR 3000 ms · TE 100 ms": the facts an
+        export may carry, built from coded header fields only (SeriesDescription is free text
+        that may hold a name, so it is shown in the app but never exported)."""
+        maker = " ".join(p for p in (self.manufacturer, self.model) if p) or "vendor unknown"
+        field = "field unknown" if self.field_strength_t is None else f"{self.field_strength_t:g} T"
+        timing = [
+            f"{name} {value:g} ms"
+            for name, value in (("TR", self.tr_ms), ("TE", self.te_ms), ("TI", self.ti_ms))
+            if value is not None
+        ]
+        seq = self.sequence_guess
+        shown = "sequence unknown" if seq is Sequence.UNKNOWN else seq.value
+        return " · ".join([shown, maker, field, *timing])
+
+    def to_dict(self, *, free_text: bool = False) -> dict[str, Any]:
+        """The protocol for JSON output and exports.
+
+        ``series_description`` (free text typed at the scanner) is ``None`` unless
+        ``free_text``; ``description`` is the normalised one (``normalised_description``).
+        """
         return {
             "sequence_guess": self.sequence_guess.value,
-            "series_description": self.series_description,
+            "series_description": self.series_description if free_text else None,
+            "description": self.normalised_description(),
             "manufacturer": self.manufacturer,
             "model": self.model,
             "field_strength_t": self.field_strength_t,
@@ -54,6 +77,7 @@ class Protocol:
             "ti_ms": self.ti_ms,
             "scanning_sequence": self.scanning_sequence,
             "modality": self.modality,
+            "burned_in_annotation": self.burned_in_annotation,
         }
 
 

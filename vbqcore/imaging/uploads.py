@@ -3,15 +3,15 @@ good ones: a bad file is reported by name and never takes the rest of the batch 
 
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from vbqcore.anatomy import Sequence as MrSequence
 from vbqcore.errors import FileReadError, VbqError
+from vbqcore.imaging.archives import MAX_ARCHIVE_BYTES, ArchiveLimits
+from vbqcore.imaging.archives import expand_archives as unpack_archives
 from vbqcore.imaging.modality import require_mr
 from vbqcore.imaging.reading import Series, read_all_series, read_series, read_slice
 from vbqcore.imaging.sequence_guess import guess_sequence
@@ -32,11 +32,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Refuse a .zip that unpacks to more than this (a "zip bomb" or a whole PACS export): the
-#: sagittal series needed here are a few MB each.
-MAX_ARCHIVE_BYTES = 2_000_000_000
-_MAX_ARCHIVE_MEMBERS = 10_000
-_ZIP_MAGIC = b"PK\x03\x04"
 
 Upload = tuple[str, bytes]
 
@@ -56,51 +51,18 @@ class UploadBatch:
 
     series: tuple[UploadedSeries, ...]
     errors: tuple[str, ...]
+    #: Bytes unpacked from .zip archives (the caller adds them to the session's total).
+    unpacked_bytes: int = 0
 
 
-def _skip_member(name: str) -> bool:
-    """Archive members that are never images: folders, macOS metadata, DICOMDIR indexes."""
-    path = PurePosixPath(name)
-    return (
-        name.endswith("/")
-        or "__MACOSX" in path.parts
-        or path.name.startswith(".")
-        or path.name.upper() == "DICOMDIR"
-    )
-
-
-def expand_archives(files: Sequence[Upload]) -> tuple[list[Upload], list[str]]:
-    """Replace each .zip in ``files`` (recognised by content) by the files inside it.
-
-    Returns the files and the messages for archives that could not be opened. Members are named
-    ``archive.zip/inner/path``; folders, ``__MACOSX`` metadata, hidden files and DICOMDIR
-    indexes are skipped.
-    """
-    out: list[Upload] = []
-    errors: list[str] = []
-    for name, data in files:
-        if not data.startswith(_ZIP_MAGIC):
-            out.append((name, data))
-            continue
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = [m for m in archive.infolist() if not _skip_member(m.filename)]
-                total = sum(m.file_size for m in members)
-                if len(members) > _MAX_ARCHIVE_MEMBERS or total > MAX_ARCHIVE_BYTES:
-                    errors.append(
-                        f"{name} unpacks to {len(members)} files ({total / 1e6:.0f} MB), more than "
-                        "this tool reads at once: zip the sagittal T1, T2 and STIR series only."
-                    )
-                    continue
-                if not members:
-                    errors.append(f"{name} holds no files: zip the DICOM files of the series.")
-                    continue
-                out.extend((f"{name}/{m.filename}", archive.read(m)) for m in members)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as err:
-            errors.append(f"{name} is a damaged .zip archive ({err}); create it again.")
-        except (NotImplementedError, RuntimeError) as err:  # encrypted or exotic compression
-            errors.append(f"{name} cannot be unpacked ({err}); use a plain, unencrypted .zip.")
-    return out, errors
+def expand_archives(
+    files: Sequence[Upload], *, limits: ArchiveLimits | None = None
+) -> tuple[list[Upload], list[str]]:
+    """Replace each .zip in ``files`` by the files inside it (``vbqcore.imaging.archives``, with
+    its size, member-count and ratio limits); returns the files and one message per archive
+    refused."""
+    result = unpack_archives(files, limits=limits)
+    return list(result.files), list(result.errors)
 
 
 def describe_series(series: Series) -> str:
@@ -138,15 +100,18 @@ def _uploaded(series: Series, name: str | None = None) -> UploadedSeries:
     return UploadedSeries(series, guess, describe_series(series))
 
 
-def read_uploads(files: Sequence[Upload]) -> UploadBatch:
+def read_uploads(files: Sequence[Upload], *, limits: ArchiveLimits | None = None) -> UploadBatch:
     """Read a batch of uploads: every DICOM series found, each screenshot as its own series.
 
     DICOM files are grouped by series (several series may come in one batch, e.g. a .zip of
     the whole sagittal exam). When some file is bad, each file is tried alone and the good ones
     are read; each bad one gives a message naming it. Screenshots are one series each (a
-    screenshot is one slice of one sequence), guessed from the file name.
+    screenshot is one slice of one sequence), guessed from the file name. ``limits`` bound what
+    archives may unpack (``vbqcore.imaging.archives``); pass the session's running total in
+    ``limits.session_bytes``.
     """
-    expanded, errors = expand_archives(files)
+    unpacked = unpack_archives(files, limits=limits)
+    expanded, errors = list(unpacked.files), list(unpacked.errors)
     dicoms: list[Upload] = []
     found: list[UploadedSeries] = []
     for name, data in expanded:
@@ -175,7 +140,7 @@ def read_uploads(files: Sequence[Upload]) -> UploadBatch:
         errors.extend(dicom_errors)
     if errors:  # counts only: messages name files, and file names may name the patient
         logger.info("%d of the uploaded files or archives were refused", len(errors))
-    return UploadBatch(tuple(found), tuple(errors))
+    return UploadBatch(tuple(found), tuple(errors), unpacked.unpacked_bytes)
 
 
 def _read_dicoms(files: list[Upload]) -> tuple[list[Series], list[str]]:

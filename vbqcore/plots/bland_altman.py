@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from vbqcore.plots.labels import plot_text
 from vbqcore.stats.bland_altman import BlandAltmanResult
 
 __all__ = ["bland_altman_figure", "bland_altman_grid", "y_label"]
@@ -46,6 +47,7 @@ def bland_altman_figure(
     when the result has one (Huang et al. 2026 accept ±10%). Nothing is computed here: every
     number comes from ``result`` (:func:`vbqcore.stats.bland_altman`).
     """
+    names = (plot_text(names[0]), plot_text(names[1]))  # reader names come from a table
     fig = go.Figure()
     fig.add_trace(_points(result, names))
     shapes, labels = _lines(result, x="x", y="y", labelled=True)
@@ -83,6 +85,7 @@ def bland_altman_grid(
     rows, cols
         Labels in display order (e.g. sequences and structures).
     """
+    names = (plot_text(names[0]), plot_text(names[1]))  # reader names come from a table
     titles = [_panel_title(r, c, panels.get((r, c))) for r in rows for c in cols]
     fig = make_subplots(
         rows=len(rows),

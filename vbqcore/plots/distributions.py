@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from vbqcore.cohort.distributions import DistributionSummary, ScoreDistributions
+from vbqcore.plots.labels import plot_text
 from vbqcore.plots.roc import GROUP_COLORS
 
 __all__ = ["distribution_figure"]
@@ -43,7 +44,7 @@ def _box(
         upperfence=[s["whisker_high"]],
         mean=[s["mean"]],
         width=0.12 if narrow else 2 * _HALF_WIDTH * 0.7,
-        name=summary.group,
+        name=plot_text(summary.group),
         legendgroup=summary.group,
         showlegend=show_legend,
         marker={"color": color},
@@ -68,7 +69,7 @@ def _violin(summary: DistributionSummary, x: float, color: str, show_legend: boo
         line={"color": color, "width": 1},
         fillcolor=color,
         opacity=0.35,
-        name=summary.group,
+        name=plot_text(summary.group),
         legendgroup=summary.group,
         showlegend=show_legend,
         hoverinfo="skip",
@@ -84,10 +85,12 @@ def _points(summary: DistributionSummary, x: float, color: str, seed: int) -> go
         mode="markers",
         marker={"color": color, "size": 4, "opacity": 0.55, "line": {"width": 0}},
         customdata=summary.point_rows,
-        name=summary.group,
+        name=plot_text(summary.group),
         legendgroup=summary.group,
         showlegend=False,
-        hovertemplate=f"{summary.label}<br>row %{{customdata}}: %{{y:.3f}}<extra></extra>",
+        hovertemplate=(
+            f"{plot_text(summary.label)}<br>row %{{customdata}}: %{{y:.3f}}<extra></extra>"
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from vbqcore.plots.labels import plot_text
 from vbqcore.studies.matching import BoxKind, FlowBox, FlowChart
 
 __all__ = ["flow_figure"]
@@ -34,8 +35,9 @@ _ELBOW = 0.35
 
 def _lines(box: FlowBox) -> list[str]:
     unit = " pairs" if box.key == "matched" else ""
-    title = [f"<b>{t}</b>" for t in textwrap.wrap(box.title, _WRAP_CHARS)]
-    details = [part for d in box.details for part in textwrap.wrap(d, _WRAP_CHARS)]
+    # Titles and details quote the group and case values of the uploaded list: escaped.
+    title = [f"<b>{plot_text(t)}</b>" for t in textwrap.wrap(box.title, _WRAP_CHARS)]
+    details = [plot_text(part) for d in box.details for part in textwrap.wrap(d, _WRAP_CHARS)]
     return [*title, f"n = {box.count}{unit}", *details]
 
 

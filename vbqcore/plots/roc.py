@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from vbqcore.cohort.analysis import RocPanel
 from vbqcore.cohort.distributions import ScoreHistogram
+from vbqcore.plots.labels import plot_text
 from vbqcore.stats import ConfusionResult, RocResult
 from vbqcore.vbq import ScoreName
 
@@ -206,10 +207,10 @@ def threshold_figure(
                 x=centres,
                 y=counts,
                 width=width,
-                name=f"{group} (n = {int(counts.sum())})",
+                name=f"{plot_text(group)} (n = {int(counts.sum())})",
                 marker={"color": color},
                 opacity=0.55,
-                hovertemplate=f"{group}<br>%{{x:.3f}}: %{{y}} patients<extra></extra>",
+                hovertemplate=f"{plot_text(group)}<br>%{{x:.3f}}: %{{y}} patients<extra></extra>",
             )
         )
     if threshold is not None and math.isfinite(threshold):

@@ -14,6 +14,7 @@ from vbqcore.anatomy import CSF
 from vbqcore.imaging.slices import Slice
 from vbqcore.imaging.windowing import to_preview
 from vbqcore.roi.geometry import roi_bounds, roi_outline
+from vbqcore.roi.redaction import PixelExport, redact_view
 from vbqcore.roi.shapes import Roi
 
 __all__ = ["LABEL_COLOURS", "display_size", "render_view", "annotated_image", "annotated_png"]
@@ -100,12 +101,15 @@ def annotated_image(
     *,
     window: tuple[float, float] | None = None,
     longest: int = 512,
+    pixels: PixelExport | str = PixelExport.AS_IS,
 ) -> Image.Image:
     """The windowed slice (default window: ``display_window``) with ROI outlines and labels,
     shown with its longer side ``longest`` pixels (small matrices are enlarged to stay legible).
+    ``pixels`` blanks outside, or crops to, the region of the ROIs (``vbqcore.roi.redaction``)
+    before anything is drawn.
     """
-    preview = to_preview(slice_, window=window)
-    size = display_size(slice_.shape, longest=longest)
+    preview, rois = redact_view(to_preview(slice_, window=window), rois, pixels)
+    size = display_size((int(preview.shape[0]), int(preview.shape[1])), longest=longest)
     # Labels a little larger than on screen: the image is printed a few centimetres wide.
     return render_view(preview, rois, size=size, font_px=max(12, round(min(size) / 24)))
 
@@ -116,8 +120,10 @@ def annotated_png(
     *,
     window: tuple[float, float] | None = None,
     longest: int = 512,
+    pixels: PixelExport | str = PixelExport.AS_IS,
 ) -> bytes:
     """``annotated_image`` as PNG bytes (no metadata: nothing about the patient is written)."""
     buffer = io.BytesIO()
-    annotated_image(slice_, rois, window=window, longest=longest).save(buffer, format="PNG")
+    image = annotated_image(slice_, rois, window=window, longest=longest, pixels=pixels)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()

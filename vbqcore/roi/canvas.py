@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vbqcore.errors import RoiError
+from vbqcore.roi.limits import check_roi_items
 from vbqcore.roi.shapes import EllipseRoi, FreehandRoi, PolygonRoi, RectRoi, Roi
 from vbqcore.roi.transfer import transform_roi
 
@@ -277,6 +278,7 @@ def rois_from_canvas(
     if json_data is not None and not isinstance(json_data, Mapping):
         raise RoiError("The canvas JSON must be an object with 'objects' (CanvasResult.json_data).")
     objects = (json_data or {}).get("objects") or []
+    check_roi_items(objects, "The canvas")
     rois: list[Roi] = []
     for i, obj in enumerate(objects):
         name = obj.get("type") if isinstance(obj, Mapping) else type(obj).__name__

@@ -19,12 +19,14 @@ import pandas as pd
 from vbqcore.columns import value_label
 from vbqcore.errors import StatsInputError
 from vbqcore.stats._group_tests import (
+    MAX_CATEGORIES,
     GroupTest,
     Normality,
     describe,
     finite_or_none,
     format_p,
     table_test,
+    too_many_categories,
     two_sample_test,
 )
 from vbqcore.stats.two_sample import mean_difference_ci
@@ -242,6 +244,8 @@ def categorical_row(
             f"{SOURCE}: {var!r} has a single category ({', '.join(levels) or 'none'}); "
             "nothing to compare."
         )
+    if len(levels) > MAX_CATEGORIES:  # an ID, a date or free text: no table test fits
+        raise StatsInputError(f"{SOURCE}: {var!r} {too_many_categories(len(levels))}")
     table = np.array([[int(((labels == lv) & m).sum()) for m in masks] for lv in levels])
     n = (int(table[:, 0].sum()), int(table[:, 1].sum()))
     for name, count in zip(order, n, strict=True):

@@ -27,6 +27,8 @@ __all__ = [
     "QUARTILE_METHOD",
     "MIN_EXPECTED",
     "MAX_EXACT_TABLES",
+    "MAX_CATEGORIES",
+    "too_many_categories",
     "describe",
     "finite_or_none",
     "format_p",
@@ -233,6 +235,19 @@ def _reason(
     return f"{'; '.join(parts)} (alpha = {alpha:g})"
 
 
+#: Most categories compared by chi-square/Fisher (Table 1 rows have a handful).
+MAX_CATEGORIES = 20
+
+
+def too_many_categories(n: int) -> str:
+    """The end of the message for a categorical variable with ``n`` > ``MAX_CATEGORIES``."""
+    return (
+        f"has {n} distinct text values; a categorical comparison takes at most "
+        f"{MAX_CATEGORIES}. Leave out IDs, dates and free text; if it holds numbers, fix the "
+        "cells that are not numbers."
+    )
+
+
 def table_test(table: npt.NDArray[np.int64], *, forced: GroupTest | None = None) -> TableTest:
     """Pearson χ² without Yates' correction (SPSS's "Pearson Chi-Square" row) on a k×2 table,
     or Fisher's exact test when any expected count is below ``MIN_EXPECTED`` (or if forced).
@@ -300,7 +315,8 @@ def freeman_halton(table: npt.NDArray[np.int64]) -> tuple[float, str]:
         if sums.size > MAX_EXACT_TABLES:
             logger.info("Freeman-Halton: more than %d tables; Monte Carlo", MAX_EXACT_TABLES)
             mc = stats.MonteCarloMethod(n_resamples=100_000, rng=0)
-            p = float(stats.fisher_exact(table, method=mc).pvalue)
+            # scipy 1.17 returns the r x c Monte Carlo p as a 1-element array
+            p = float(np.ravel(stats.fisher_exact(table, method=mc).pvalue)[0])
             return p, "Fisher-Freeman-Halton, Monte Carlo (100 000 tables, seed 0)"
     logp = logp + _log_choose(int(rows[-1]), first - sums)
     observed = float(

@@ -10,6 +10,7 @@ from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import table_block
 from vbqapp.cohort.table_downloads import manuscript_table
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.table import SEX
 from vbqcore.tables import publication_table_one
@@ -54,6 +55,6 @@ def show(ctx: ViewContext) -> None:
                 table.to_frame(), file_name=ctx.file_name("table1_details", "csv"), key="cohort_t1d"
             )
     for name, why in table.skipped:
-        st.warning(f"{name} left out: {why}", icon=":material/warning:")
+        st.warning(md_escape(f"{name} left out: {why}"), icon=":material/warning:")
     for note in table.notes:
-        st.caption(note)
+        st.caption(md_escape(note))

@@ -10,6 +10,7 @@ from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block
 from vbqapp.cohort.table_downloads import manuscript_table
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.predictors import (
     MALE_SEX,
@@ -68,7 +69,9 @@ def show(ctx: ViewContext) -> None:
         st.info("Choose at least one predictor.")
         return
     result = cache.regression_for(ctx.key, tuple(predictors), rule, per_tenth, cohort)
-    st.subheader(f"Logistic regression of {cohort.positive} vs {cohort.negative}")
+    st.subheader(
+        f"Logistic regression of {md_escape(cohort.positive)} vs {md_escape(cohort.negative)}"
+    )
     manuscript_table(
         result.to_frame(),
         title=f"Table 4. Logistic regression of {cohort.positive} vs {cohort.negative}",
@@ -80,7 +83,7 @@ def show(ctx: ViewContext) -> None:
         key="cohort_reg",
     )
     for warning in result.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(md_escape(warning), icon=":material/warning:")
     rows = odds_ratio_rows(result, per_unit=per_tenth)
     fig = forest_figure(rows, x_title="Odds ratio (95% CI, log scale)", reference=1.0, log_x=True)
     figure_block(fig, file_name=ctx.file_name("odds_ratios", "png"), key="cohort_reg_forest")

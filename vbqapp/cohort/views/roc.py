@@ -14,6 +14,7 @@ from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block, table_block
 from vbqapp.cohort.table_downloads import manuscript_table
 from vbqapp.state import COHORT_BOOTSTRAP, COHORT_THRESHOLDS
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import RocPanel, roc_panel
 from vbqcore.cohort.table import PAPER_SCORES
 from vbqcore.cutoffs import Cutoff, load_cutoffs
@@ -231,7 +232,7 @@ def show(ctx: ViewContext) -> None:
             panel.comparisons_frame(), file_name=ctx.file_name("delong", "csv"), key="cohort_delong"
         )
     for note in shown.warnings:
-        st.caption(note)
+        st.caption(md_escape(note))
 
 
 def _ci_controls(
@@ -243,8 +244,8 @@ def _ci_controls(
     boot_key: object,
 ) -> None:
     first = shown.results[shown.scores[0]]
-    used = f"{shown.n_used} patients ({first.n_pos} {ctx.cohort.positive}, {first.n_neg} "
-    used += f"{ctx.cohort.negative})"
+    used = f"{shown.n_used} patients ({first.n_pos} {md_escape(ctx.cohort.positive)}, "
+    used += f"{first.n_neg} {md_escape(ctx.cohort.negative)})"
     if shown.n_dropped:
         used += f"; {shown.n_dropped} without every chosen score left out"
     if bootstrapped:

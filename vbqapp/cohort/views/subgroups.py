@@ -9,6 +9,7 @@ import streamlit as st
 from vbqapp.cohort import cache
 from vbqapp.cohort.context import ViewContext
 from vbqapp.cohort.downloads import figure_block, table_block
+from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import column_label
 from vbqcore.cohort.filters import DEFAULT_AGE_EDGES, parse_age_edges
 from vbqcore.cohort.subgroup_tests import differences_frame, subgroup_differences
@@ -94,7 +95,7 @@ def show(ctx: ViewContext) -> None:
             ctx.key, label or labels[0], edges, tuple(variables), cohort
         )
     except VbqError as err:
-        st.info(str(err))
+        st.info(md_escape(err))
         return
     if table.comparison is not None:
         table_block(
@@ -103,4 +104,4 @@ def show(ctx: ViewContext) -> None:
             key="cohort_sub_t1",
         )
     for name, why in table.skipped:
-        st.caption(f"{name} left out: {why}")
+        st.caption(md_escape(f"{name} left out: {why}"))
