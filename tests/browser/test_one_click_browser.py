@@ -22,7 +22,8 @@ from tests.browser.case_steps import (
 from tests.browser.conftest import ARTIFACTS
 from tests.roi.real_images import DATA
 from vbqcore.imaging.reading import read_slice
-from vbqcore.roi.shapes import measure_rois, roi_from_dict, roi_mask
+from vbqcore.roi.measure import measure_rois
+from vbqcore.roi.shapes import roi_from_dict, roi_mask
 from vbqcore.roi.suggest import Seed, suggest_rois
 
 pytestmark = pytest.mark.browser

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from vbqcore.csv_safety import neutralise_cell
+
 __all__ = ["table_docx", "table_xlsx"]
 
 logger = logging.getLogger(__name__)
@@ -60,10 +62,10 @@ def table_xlsx(
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
-    ws.append([title])
+    ws.append([neutralise_cell(title)])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
-    ws.append([str(c) for c in frame.columns])
+    ws.append([neutralise_cell(str(c)) for c in frame.columns])
     rule = Border(bottom=Side(style="thin"))
     for cell in ws[3]:
         cell.font = Font(bold=True)
@@ -71,7 +73,8 @@ def table_xlsx(
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     body = _cells(frame)
     for values in body:
-        ws.append(values)
+        # A text cell starting with = + - @ would be a live formula in Excel (OWASP).
+        ws.append([neutralise_cell(v) for v in values])
     ws.append([])
     for note in footnotes:
         ws.append([note])
