@@ -68,7 +68,7 @@ def test_save_update_and_same_patient(tmp_path: Path) -> None:
     at = _measured(tmp_path)
     case_id = at.text_input(key=_key(at, "Case ID (pseudonym)")).value
     _save(at)
-    assert f"Saved case **{case_id}** (version 1)." in all_text(at)
+    assert f"Saved case {case_id} (version 1)." in all_text(at)
     registry = open_registry()
     stored = get_case(registry, case_id)
     # Closed form (tests/phantoms.py): VBQ-T2 = 330 / 600 = 0.55, as the Case page shows.
@@ -85,7 +85,7 @@ def test_save_update_and_same_patient(tmp_path: Path) -> None:
     assert "PHANTOM-0001" not in (stored.record.case_json or "")
 
     _save(at)  # the button now reads "Update"
-    assert f"Updated case **{case_id}** (version 2)." in all_text(at)
+    assert f"Updated case {case_id} (version 2)." in all_text(at)
     # Someone else changes the case: this session's next update is refused, its work kept.
     update_labels(registry, case_id, actor="Dr B", expected_version=2, group="control")
     _save(at)

@@ -12,6 +12,7 @@ import streamlit as st
 from vbqapp.case.session import get_case, widget_key
 from vbqapp.registry.connection import get_registry, notify, patient_hashes, show_notices
 from vbqapp.registry.keys import REGISTRY_FORM, REGISTRY_OPENED, REGISTRY_READER, OpenedCase
+from vbqapp.text import md_escape
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.io import case_to_dict
 from vbqcore.errors import StaleEditError, VbqError
@@ -81,7 +82,7 @@ def _save(evaluation: CaseEvaluation) -> None:
     scores = tuple((s.value, record.scores.get(s)) for s in ScoreName)
     st.session_state[REGISTRY_OPENED] = OpenedCase(result.case_id, result.version, reader, scores)
     verb = "Saved" if result.created else "Updated"
-    notify("case", "success", f"{verb} case **{result.case_id}** (version {result.version}).")
+    notify("case", "success", f"{verb} case {result.case_id} (version {result.version}).")
     if len(hashes) > 1:
         notify(
             "case",
@@ -117,7 +118,7 @@ def registry_panel(evaluation: CaseEvaluation) -> None:
         todo = "Upload the same images to measure on them again; " if not get_case().loaded else ""
         st.info(
             f"Registry case **{opened.case_id}**, version {opened.version} (saved by "
-            f"{opened.saved_by or 'unknown'}). Saved scores: {saved or 'none'}. {todo}"
+            f"{md_escape(opened.saved_by or 'unknown')}). Saved scores: {saved or 'none'}. {todo}"
             "**Update** saves the changes to this case.",
             icon=":material/database:",
         )

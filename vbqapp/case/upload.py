@@ -148,7 +148,7 @@ def _place(uploads: list[UploadedSeries], wanted: list[Sequence], *, picked: boo
             notify(
                 "upload",
                 "warning",
-                f"{md_escape(upload.description)} → **{target.value}** ({how}). A screenshot "
+                f"{upload.description} → {target.value} ({how}). A screenshot "
                 "holds display values, not scanner SIs: its scores are not interpretable "
                 "against the published cut-offs.",
             )
@@ -156,7 +156,7 @@ def _place(uploads: list[UploadedSeries], wanted: list[Sequence], *, picked: boo
             notify(
                 "upload",
                 "success",
-                f"{md_escape(upload.description)} → **{target.value}** ({how}).",
+                f"{upload.description} → {target.value} ({how}).",
             )
         if state.rois:
             notify(
