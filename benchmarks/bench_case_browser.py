@@ -11,7 +11,9 @@ a free loopback port, drives Debian's /usr/bin/chromium with Playwright and prin
     plain widget rerun of the same page (typing a pre-test probability until its post-test
     probability is shown): what drawing costs beyond any rerun.
 
-Not asserted anywhere: timings depend on the machine; the ratios are what is compared.
+Target (issue 17): (b) <= 1.5x the plain rerun (not met yet: the canvas component's round trip
+dominates). Not asserted anywhere: timings depend on the
+machine; the ratios are what is compared.
 """
 
 from __future__ import annotations
@@ -111,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    ratio (median): {statistics.median(upload) / statistics.median(science):.1f}x")
     print(_summary("(b) last ROI drawn -> score shown", score))
     print(_summary("    plain widget rerun (baseline)", rerun))
-    print(f"    ratio (median): {statistics.median(score) / statistics.median(rerun):.2f}x")
+    ratio = statistics.median(score) / statistics.median(rerun)
+    verdict = "met" if ratio <= 1.5 else "NOT met"
+    print(f"    ratio (median): {ratio:.2f}x   target <= 1.5x (issue 17): {verdict}")
     return 0
 
 

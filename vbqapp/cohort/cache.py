@@ -3,7 +3,10 @@
 Every analysis is cached on a :class:`ViewKey` (table token, column mapping, filters: all frozen
 and hashable) plus its own options; the cohort itself is passed unhashed (``_cohort``), so a
 cache hit costs a dictionary lookup even for 100 000 patients. Only a miss filters the rows.
-Cached values are shared by every session: never mutate one.
+The caches are ``st.cache_resource``: every session gets the same frozen object, where
+``st.cache_data`` would unpickle a private copy on every rerun (the validated 100 000-row cohort
+took ~25 ms a rerun to unpickle, and ten sessions held ten copies). Cached values are shared by
+every session: never mutate one (pandas' copy-on-write keeps derived frames from reaching back).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import logging
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
+from vbqcore import stats
 from vbqcore.cohort.analysis import RocPanel, TableOne, regression, roc_panel, table_one
 from vbqcore.cohort.distributions import (
     ScoreDistributions,
@@ -28,9 +33,11 @@ from vbqcore.cohort.subgroups import SubgroupAnalysis, subgroup_analysis, subgro
 from vbqcore.cohort.table import GROUP, Cohort, ColumnMapping, prepare_cohort
 from vbqcore.errors import DegenerateInputWarning
 from vbqcore.paper.demo_cohort import DEMO_COHORT_PATH, load_demo_cohort
-from vbqcore.stats import ConfusionResult, LogisticResult, confusion_at
 from vbqcore.tabular import read_table
 from vbqcore.vbq import ScoreName
+
+if TYPE_CHECKING:  # the ROC and regression statistics load on first use
+    from vbqcore.stats import ConfusionResult, LogisticResult
 
 __all__ = [
     "ViewKey",
@@ -74,19 +81,19 @@ def demo_stamp() -> float:
         return 0.0
 
 
-@st.cache_data(show_spinner="Loading the demo cohort…", max_entries=2)
+@st.cache_resource(show_spinner="Loading the demo cohort…", max_entries=2)
 def demo_table(stamp: float) -> pd.DataFrame:
     """The demo cohort as read from ``data/demo_cohort.csv`` (``stamp``: its mtime)."""
     return load_demo_cohort()
 
 
-@st.cache_data(show_spinner="Reading the table…", max_entries=4)
+@st.cache_resource(show_spinner="Reading the table…", max_entries=4)
 def uploaded_table(token: str, name: str, _data: bytes) -> pd.DataFrame:
     """An uploaded CSV/.xlsx read by ``vbqcore.tabular.read_table``; ``token`` names the upload."""
     return read_table(_data, name=name)
 
 
-@st.cache_data(show_spinner="Checking the table…", max_entries=6)
+@st.cache_resource(show_spinner="Checking the table…", max_entries=6)
 def cohort(
     token: str,
     mapping: ColumnMapping,
@@ -98,7 +105,7 @@ def cohort(
     return prepare_cohort(_load(), mapping, name=name, synthetic=synthetic)
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=6)
 def filter_options(
     token: str, mapping: ColumnMapping, _cohort: Cohort
 ) -> dict[str, tuple[str, ...]]:
@@ -112,30 +119,30 @@ def filtered(key: ViewKey, cohort_: Cohort) -> pd.DataFrame:
     return apply_filters(cohort_, key.filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def table_one_for(key: ViewKey, variables: tuple[str, ...], _cohort: Cohort) -> TableOne:
     return table_one(filtered(key, _cohort), _cohort, variables)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def distributions_for(
     key: ViewKey, scores: tuple[str, ...], by_sex: bool, _cohort: Cohort
 ) -> ScoreDistributions:
     return score_distributions(filtered(key, _cohort), _cohort, scores, by_sex=by_sex)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def histogram_for(key: ViewKey, score: str, _cohort: Cohort) -> ScoreHistogram:
     return score_histogram(filtered(key, _cohort), _cohort, score)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def roc_for(key: ViewKey, scores: tuple[str, ...], _cohort: Cohort) -> RocPanel:
     """DeLong CIs (the bootstrap runs on demand, uncached, with a progress bar)."""
     return roc_panel(filtered(key, _cohort), _cohort, scores)
 
 
-@st.cache_data(show_spinner=False, max_entries=4 * _ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=4 * _ENTRIES)
 def confusion_for(key: ViewKey, score: str, threshold: float, _cohort: Cohort) -> ConfusionResult:
     """Sensitivity, specificity, PPV and NPV of ``score`` cut at ``threshold`` (score >= cut-off
     is positive), on the rows that have the score."""
@@ -144,10 +151,10 @@ def confusion_for(key: ViewKey, score: str, threshold: float, _cohort: Cohort) -
     y = (frame[GROUP] == _cohort.positive).to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateInputWarning)  # NaN PPV is shown as "–"
-        return confusion_at(y, frame[score].to_numpy(), threshold)
+        return stats.confusion_at(y, frame[score].to_numpy(), threshold)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def regression_for(
     key: ViewKey,
     predictors: tuple[str, ...],
@@ -164,7 +171,7 @@ def regression_for(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def subgroups_for(
     key: ViewKey, scores: tuple[str, ...], age_edges: tuple[float, ...], _cohort: Cohort
 ) -> SubgroupAnalysis:
@@ -172,7 +179,7 @@ def subgroups_for(
     return subgroup_analysis(filtered(key, _cohort), _cohort, scores, age_edges=age_edges)
 
 
-@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
 def subgroup_table_for(
     key: ViewKey,
     label: str,

@@ -33,7 +33,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from vbqcore.anatomy import Level
@@ -175,9 +174,14 @@ def _pairs(rng: np.random.Generator, tables: PublishedTables) -> pd.DataFrame:
 
 
 def _logit_p(x: FloatArray, y: FloatArray) -> FloatArray:
+    # Imported here: only generating the cohort fits a model, and statsmodels would slow every
+    # import of this module (the app reads the demo CSV through it on a cold start).
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.tools import add_constant
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.Logit(y, sm.add_constant(x)).fit(disp=0)
+        fit = Logit(y, add_constant(x)).fit(disp=0)
     return np.asarray(fit.pvalues[1:], dtype=np.float64)
 
 
