@@ -65,7 +65,7 @@ def test_unknown_sequence_waits_for_the_users_pick(tmp_path: Path) -> None:
     question.set_value("T2").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["case_model"].loaded == (T2,)
-    assert any("→ **T2** (your choice)" in s.value for s in at.success)
+    assert any("→ T2 (your choice)" in s.value for s in at.success)
     assert not [b for b in at.button_group if b.label == "Sequence of these images"]
 
 
@@ -121,7 +121,7 @@ def test_report_fields_are_typed_never_read_from_dicom(tmp_path: Path) -> None:
     upload(at, files_of(tmp_path, T2))
     draw(at, T2, phantom_rois())
     label = next(t for t in at.text_input if t.label == "Case label or pseudonym")
-    reader = next(t for t in at.text_input if t.label == "Reader")
+    reader = next(t for t in at.text_input if t.label == "Reader (printed on the report)")
     exam = next(d for d in at.date_input if d.label == "Exam date")
     # Nothing is filled in from the headers (the phantom's headers carry a name, ID and dates).
     assert label.value == "" and reader.value == "" and exam.value is None
@@ -140,4 +140,4 @@ def test_screenshot_with_an_uninformative_name_waits_for_a_pick() -> None:
     next(b for b in at.button_group if b.label == "Sequence of these images").set_value("T2").run()
     assert at.session_state["case_model"].loaded == (T2,)
     assert not at.success  # a screenshot is loaded with a warning, even when the user picked
-    assert any("→ **T2** (your choice)" in w.value for w in at.warning)
+    assert any("→ T2 (your choice)" in w.value for w in at.warning)

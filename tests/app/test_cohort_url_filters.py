@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from vbqapp.cohort.filter_inputs import clamp_range, parse_range, sex_option
-from vbqapp.state import COHORT_INCOMING_DATASET
+from vbqapp.state import COHORT_INCOMING_DATASET, IncomingDataset
 from vbqcore.paper.demo_cohort import load_demo_cohort
 
 APP = str(ROOT / "app.py")
@@ -91,7 +91,7 @@ def test_a_session_range_from_another_data_set_does_not_crash() -> None:
     # demo) reaching a table whose ages start at 58 raised StreamlitValueBelowMinError.
     demo = load_demo_cohort()
     older = demo[demo["age"] >= 58].reset_index(drop=True)
-    incoming = {"name": "Older patients", "frame": older, "mapping": None}
+    incoming = IncomingDataset("Older patients", older, None)
     at = _open({}, state={COHORT_INCOMING_DATASET: incoming, "cohort_age": (50, 80)})
     assert at.slider(key="cohort_age").value == (58, 80)
     assert any("(50–80) narrowed to 58–80" in n for n in _notices(at))

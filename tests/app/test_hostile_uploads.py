@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.test_case_page import files_of, upload
 from tests.conftest import ROOT
 from tests.hostile_corpus import IMAGES, JSONS, MARKDOWN, MARKDOWN_LINK, TABLES, markdown_table
+from vbqapp.state import IncomingDataset
 from vbqapp.studies import agreement_inputs, matching_inputs
 from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
@@ -92,7 +93,7 @@ def test_cohort_page_keeps_the_demo_through_hostile_tables() -> None:
 def test_cohort_page_escapes_markdown_column_names_and_group_values() -> None:
     frame = pd.read_csv(__import__("io").BytesIO(markdown_table()))
     frame = frame.rename(columns={MARKDOWN_LINK: "group"})
-    incoming = {"name": f"{MARKDOWN}.csv", "frame": frame, "mapping": None}
+    incoming = IncomingDataset(f"{MARKDOWN}.csv", frame, None)
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("pages/cohort.py")
     at.session_state["cohort_incoming_dataset"] = incoming

@@ -50,7 +50,8 @@ def test_case_thresholds_and_default_target(page, app_url: str, tmp_path: Path) 
         expect(ovcf).to_contain_text("field strength matches", timeout=_WAIT)  # 1.5 T GE
 
         _choose(page, "Default target (question)", "Surgical planning")
-        first = page.locator("[data-testid=stExpander]").first
+        # The first threshold group (other panels, e.g. "Open from PACS", have expanders too).
+        first = page.locator("[data-testid=stExpander]").filter(has_text="threshold(s)").first
         expect(first).to_contain_text("Pedicle screw loosening", timeout=_WAIT)
         expect(first).to_contain_text("4.000 is above the 3.585 cut-off", timeout=_WAIT)
         assert page.locator("[data-testid=stException]").count() == 0

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
+import time
 import traceback
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -48,6 +53,43 @@ def _worker(
         results.put((index, "error", traceback.format_exc()))
 
 
+@contextmanager
+def plain_main() -> Iterator[None]:
+    """Start spawned workers from a plain ``__main__``.
+
+    Streamlit's AppTest leaves the last page script it ran as ``sys.modules["__main__"]``, and
+    a "spawn" child re-imports the parent's ``__main__``: after any AppTest in the same pytest
+    process, every worker would run a Streamlit page at start-up and die before reporting.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+def collect(procs: list[Any], results: Any, *, limit_s: float = 600.0) -> list[Any]:
+    """One result per worker; fails at once (with the exit codes) when a worker died without
+    reporting, instead of waiting out the whole limit."""
+    outcomes: list[Any] = []
+    deadline = time.monotonic() + limit_s
+    while len(outcomes) < len(procs):
+        try:
+            outcomes.append(results.get(timeout=2.0))
+            continue
+        except queue.Empty:
+            pass
+        silent = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+        if silent or time.monotonic() > deadline:
+            pytest.fail(
+                f"only {len(outcomes)} of {len(procs)} processes reported ({outcomes}); "
+                f"exit codes of the others: {[p.exitcode for p in procs]}"
+            )
+    return outcomes
+
+
 def _run(settings: RegistrySettings, case_json: str) -> None:
     setup = open_registry(settings)
     save_case(setup, record_from_case_json(case_json, case_id="SHARED"), actor="setup")
@@ -58,14 +100,11 @@ def _run(settings: RegistrySettings, case_json: str) -> None:
         ctx.Process(target=_worker, args=(settings, case_json, i, barrier, results))
         for i in range(PROCESSES)
     ]
-    for p in procs:
-        p.start()
-    outcomes = []
+    with plain_main():
+        for p in procs:
+            p.start()
     try:
-        for _ in procs:
-            outcomes.append(results.get(timeout=600))
-    except queue.Empty:
-        pytest.fail(f"only {len(outcomes)} of {PROCESSES} processes finished: {outcomes}")
+        outcomes = collect(procs, results)
     finally:
         for p in procs:
             p.join(timeout=60)
@@ -141,10 +180,11 @@ def test_simultaneous_first_start(
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(4), ctx.Queue()
     procs = [ctx.Process(target=_start, args=(settings, barrier, results)) for _ in range(4)]
-    for p in procs:
-        p.start()
+    with plain_main():
+        for p in procs:
+            p.start()
     try:
-        outcomes = [results.get(timeout=600) for _ in procs]
+        outcomes = collect(procs, results)
     finally:
         for p in procs:
             p.join(timeout=60)

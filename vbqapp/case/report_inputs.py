@@ -29,7 +29,10 @@ def report_inputs() -> ReportFields | None:
         )
         middle.date_input("Exam date", value=None, key=keys["date"], format="YYYY-MM-DD")
         right.text_input(
-            "Reader", key=keys["reader"], max_chars=MAX_FIELD_CHARS, placeholder="optional"
+            "Reader (printed on the report)",
+            key=keys["reader"],
+            max_chars=MAX_FIELD_CHARS,
+            placeholder="optional",
         )
         paper.segmented_control("Paper", list(PAGE_FORMATS), key=keys["paper"], required=True)
         st.caption(

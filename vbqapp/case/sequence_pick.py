@@ -13,6 +13,7 @@ import streamlit as st
 
 from vbqapp.case.session import clear_notices, fresh_number, notify, widget_key
 from vbqapp.state import CASE_PENDING_PICK
+from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.imaging.slices import SliceSource
 from vbqcore.imaging.uploads import UploadedSeries
@@ -66,8 +67,8 @@ def pick_panel(on_pick: Pick) -> None:
     for number, upload in _pending():
         with st.container(border=True):
             st.warning(
-                f"Which sequence is **{upload.description}**? It could not be told from the "
-                "file, so it waits for your choice.",
+                f"Which sequence is **{md_escape(upload.description)}**? It could not be told "
+                "from the file, so it waits for your choice.",
                 icon=":material/help:",
             )
             choose, drop = st.columns([3, 1], vertical_alignment="bottom")
