@@ -55,3 +55,18 @@ def test_odds_ratio_rows_per_unit(cohort: Cohort) -> None:
     assert tenth[1].estimate == pytest.approx(plain[1].estimate ** 0.1)
     fig = forest_figure(tenth, x_title="OR", reference=1.0, log_x=True)
     assert fig.layout.xaxis.type == "log"
+
+
+def test_forest_labels_from_the_table_are_literal_text() -> None:
+    # A group value or column name with HTML must not become a live link in the figure.
+    evil = "<a href='https://e.vil'>x</a>"
+    rows = [
+        ForestRow(evil, evil, 0.70, 0.62, 0.78, "0.70"),
+        ForestRow("Men", evil, math.nan, math.nan, math.nan, "n/a"),
+    ]
+    fig = forest_figure(rows, x_title="AUC", reference=0.5)
+    escaped = "&lt;a href='https://e.vil'&gt;x&lt;/a&gt;"
+    assert list(fig.layout.yaxis.ticktext) == [escaped, "Men"]
+    assert fig.data[0].name == escaped and fig.data[0].customdata[0][0] == escaped
+    assert "<a href" not in fig.data[0].hovertemplate
+    assert all("<a href" not in a.text for a in fig.layout.annotations)

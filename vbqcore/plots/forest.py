@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from vbqcore.cohort.subgroups import SubgroupAnalysis
+from vbqcore.plots.labels import plot_text
 from vbqcore.plots.roc import SCORE_COLORS
 from vbqcore.stats import LogisticResult, OddsRatio
 from vbqcore.vbq import ScoreName
@@ -128,9 +129,12 @@ def forest_figure(
                     "thickness": 1.6,
                     "width": 4,
                 },
-                name=name,
-                customdata=[[r.label, r.text] for r in shown],
-                hovertemplate=f"<b>{name}</b><br>%{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
+                name=plot_text(name),
+                customdata=[[plot_text(r.label), r.text] for r in shown],
+                hovertemplate=(
+                    f"<b>{plot_text(name)}</b><br>%{{customdata[0]}}<br>%{{customdata[1]}}"
+                    "<extra></extra>"
+                ),
             )
         )
     missing = [r for r in rows if math.isnan(r.estimate)]
@@ -140,7 +144,7 @@ def forest_figure(
             fig.add_annotation(
                 x=reference,
                 y=position[r.label] - offset,
-                text=f"{name}: n/a",
+                text=f"{plot_text(name)}: n/a",
                 showarrow=False,
                 font={"size": 11, "color": "#777777"},
                 xanchor="left",
@@ -152,7 +156,7 @@ def forest_figure(
         xaxis={"title": x_title, "type": "log" if log_x else "linear", "zeroline": False},
         yaxis={
             "tickvals": list(position.values()),
-            "ticktext": list(position.keys()),
+            "ticktext": [plot_text(label) for label in position],  # group values, column names
             "range": [-0.7, len(labels) - 0.3],
             "automargin": True,
         },
