@@ -14,7 +14,14 @@ from typing import Any
 from vbqcore.errors import CutoffError
 from vbqcore.vbq import Aggregate, ScoreName
 
-__all__ = ["Cutoff", "load_cutoffs", "HIGHER_POSITIVE"]
+__all__ = [
+    "Cutoff",
+    "load_cutoffs",
+    "HIGHER_POSITIVE",
+    "count_field",
+    "number_field",
+    "text_field",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -178,40 +185,42 @@ def _entry(raw: Any, where: str) -> Cutoff:
     return Cutoff(
         id=str(raw["id"]),
         score=score,
-        value=_num(raw["value"], where, "value", positive=True),
+        value=number_field(raw["value"], where, "value", positive=True),
         direction=HIGHER_POSITIVE,
-        sensitivity=_num(raw["sensitivity"], where, "sensitivity", proportion=True),
-        specificity=_num(raw["specificity"], where, "specificity", proportion=True),
-        auc=_num(raw["auc"], where, "auc", proportion=True),
+        sensitivity=number_field(raw["sensitivity"], where, "sensitivity", proportion=True),
+        specificity=number_field(raw["specificity"], where, "specificity", proportion=True),
+        auc=number_field(raw["auc"], where, "auc", proportion=True),
         auc_ci=None
         if ci is None
         else (
-            _req(_num(ci[0], where, "auc_ci", proportion=True), where),
-            _req(_num(ci[1], where, "auc_ci", proportion=True), where),
+            _req(number_field(ci[0], where, "auc_ci", proportion=True), where),
+            _req(number_field(ci[1], where, "auc_ci", proportion=True), where),
         ),
         outcome=str(raw["outcome"]),
-        outcome_definition=_str(raw.get("outcome_definition")),
+        outcome_definition=text_field(raw.get("outcome_definition")),
         positive_group=str(raw.get("positive_group") or "cases"),
         negative_group=str(raw.get("negative_group") or "controls"),
         method=method,
-        scanner_vendor=_str(raw.get("scanner_vendor")),
-        scanner_model=_str(raw.get("scanner_model")),
-        field_strength_t=_num(
+        scanner_vendor=text_field(raw.get("scanner_vendor")),
+        scanner_model=text_field(raw.get("scanner_model")),
+        field_strength_t=number_field(
             raw.get("field_strength_t"), where, "field_strength_t", positive=True
         ),
-        cohort=_str(raw.get("cohort")),
-        n_pos=_int(raw.get("n_pos"), where, "n_pos"),
-        n_neg=_int(raw.get("n_neg"), where, "n_neg"),
+        cohort=text_field(raw.get("cohort")),
+        n_pos=count_field(raw.get("n_pos"), where, "n_pos"),
+        n_neg=count_field(raw.get("n_neg"), where, "n_neg"),
         citation=str(raw["citation"]),
-        doi=_str(raw["doi"]),
-        table=_str(raw.get("table")),
+        doi=text_field(raw["doi"]),
+        table=text_field(raw.get("table")),
         source_note=str(raw["source_note"]),
     )
 
 
-def _num(
+def number_field(
     raw: Any, where: str, name: str, *, proportion: bool = False, positive: bool = False
 ) -> float | None:
+    """A finite number (a proportion in [0, 1], or > 0, when asked) or ``None`` for null;
+    shared by the cut-off files (this module and :mod:`vbqcore.literature.library`)."""
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
@@ -230,7 +239,8 @@ def _req(value: float | None, where: str) -> float:
     return value
 
 
-def _int(raw: Any, where: str, name: str) -> int | None:
+def count_field(raw: Any, where: str, name: str) -> int | None:
+    """A count >= 0 or ``None`` for null."""
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
@@ -238,5 +248,6 @@ def _int(raw: Any, where: str, name: str) -> int | None:
     return raw
 
 
-def _str(raw: Any) -> str | None:
+def text_field(raw: Any) -> str | None:
+    """The text of a field, ``None`` for null."""
     return None if raw is None else str(raw)

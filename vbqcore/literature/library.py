@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from vbqcore.cutoffs import HIGHER_POSITIVE
+from vbqcore.cutoffs import HIGHER_POSITIVE, count_field, number_field, text_field
 from vbqcore.errors import CutoffError
 from vbqcore.literature.entries import LibraryEntry, ScoreDefinition
 from vbqcore.literature.targets import Target, TargetGroup
@@ -137,8 +136,12 @@ def _entry(raw: Any, where: str) -> LibraryEntry:
     read_from = raw["read_from"]
     if not isinstance(read_from, dict):
         raise CutoffError(f"{where}: read_from must map each number to where it was read.")
-    nums = {k: _num(raw.get(k), where, k, proportion=k in _PROPORTIONS) for k in _PROPORTIONS}
-    threshold = _num(raw["threshold"], where, "threshold", positive=True)
+    nums = {
+        k: number_field(raw.get(k), where, k, proportion=k in _PROPORTIONS) for k in _PROPORTIONS
+    }
+        k: number_field(raw.get(k), where, k, proportion=k in _PROPORTIONS) for k in _PROPORTIONS
+    }
+    threshold = number_field(raw["threshold"], where, "threshold", positive=True)
     for name, value in (("threshold", threshold), *nums.items()):
         if value is not None and name not in read_from:
             raise CutoffError(f"{where}: {name} has no read_from note saying where it was read.")
@@ -153,9 +156,9 @@ def _entry(raw: Any, where: str) -> LibraryEntry:
         score=_score(raw["score"], where),
         target=target,
         target_definition=str(raw["target_definition"]),
-        reference_standard=_str(raw.get("reference_standard")),
+        reference_standard=text_field(raw.get("reference_standard")),
         threshold=threshold,
-        threshold_kind=_str(raw.get("threshold_kind")),
+        threshold_kind=text_field(raw.get("threshold_kind")),
         direction=HIGHER_POSITIVE,
         auc=nums["auc"],
         auc_ci=_ci(raw.get("auc_ci"), where),
@@ -163,22 +166,22 @@ def _entry(raw: Any, where: str) -> LibraryEntry:
         specificity=nums["specificity"],
         ppv=nums["ppv"],
         npv=nums["npv"],
-        n=_int(raw.get("n"), where, "n"),
-        n_positive=_int(raw.get("n_positive"), where, "n_positive"),
+        n=count_field(raw.get("n"), where, "n"),
+        n_positive=count_field(raw.get("n_positive"), where, "n_positive"),
         prevalence=nums["prevalence"],
-        cohort={str(k): _str(v) for k, v in cohort.items()},
-        scanner_vendor=_str(scanner.get("vendor")),
-        scanner_model=_str(scanner.get("model")),
-        field_strength_t=_num(
+        cohort={str(k): text_field(v) for k, v in cohort.items()},
+        scanner_vendor=text_field(scanner.get("vendor")),
+        scanner_model=text_field(scanner.get("model")),
+        field_strength_t=number_field(
             scanner.get("field_strength_t"), where, "field_strength_t", positive=True
         ),
-        tr_te=_str(raw.get("tr_te")),
+        tr_te=text_field(raw.get("tr_te")),
         design=str(raw["design"]),
         citation=str(raw["citation"]),
         doi=doi,
-        year=_int(raw.get("year"), where, "year"),
+        year=count_field(raw.get("year"), where, "year"),
         read_from={str(k): str(v) for k, v in read_from.items()},
-        source_url=_str(raw.get("source_url")),
+        source_url=text_field(raw.get("source_url")),
         notes=str(raw.get("notes") or ""),
     )
 
@@ -201,24 +204,9 @@ def _score(raw: Any, where: str) -> ScoreDefinition:
         sequence=seq,
         levels=tuple(levels),
         aggregate=agg,
-        csf_level=_str(raw.get("csf_level")),
+        csf_level=text_field(raw.get("csf_level")),
         region=region,
     )
-
-
-def _num(
-    raw: Any, where: str, name: str, *, proportion: bool = False, positive: bool = False
-) -> float | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise CutoffError(f"{where}: {name} must be a finite number or null, not {raw!r}.")
-    value = float(raw)
-    if proportion and not 0.0 <= value <= 1.0:
-        raise CutoffError(f"{where}: {name} {value:g} must be a proportion in [0, 1].")
-    if positive and value <= 0:
-        raise CutoffError(f"{where}: {name} {value:g} must be > 0.")
-    return value
 
 
 def _ci(raw: Any, where: str) -> tuple[float, float] | None:
@@ -226,20 +214,8 @@ def _ci(raw: Any, where: str) -> tuple[float, float] | None:
         return None
     if not isinstance(raw, list) or len(raw) != 2:
         raise CutoffError(f"{where}: auc_ci must be [low, high] or null.")
-    low = _num(raw[0], where, "auc_ci", proportion=True)
-    high = _num(raw[1], where, "auc_ci", proportion=True)
+    low = number_field(raw[0], where, "auc_ci", proportion=True)
+    high = number_field(raw[1], where, "auc_ci", proportion=True)
     if low is None or high is None or low > high:
         raise CutoffError(f"{where}: auc_ci {raw!r} must be two numbers, low <= high.")
     return low, high
-
-
-def _int(raw: Any, where: str, name: str) -> int | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise CutoffError(f"{where}: {name} must be a count >= 0 or null, not {raw!r}.")
-    return raw
-
-
-def _str(raw: Any) -> str | None:
-    return None if raw is None else str(raw)
