@@ -139,8 +139,6 @@ def _entry(raw: Any, where: str) -> LibraryEntry:
     nums = {
         k: number_field(raw.get(k), where, k, proportion=k in _PROPORTIONS) for k in _PROPORTIONS
     }
-        k: number_field(raw.get(k), where, k, proportion=k in _PROPORTIONS) for k in _PROPORTIONS
-    }
     threshold = number_field(raw["threshold"], where, "threshold", positive=True)
     for name, value in (("threshold", threshold), *nums.items()):
         if value is not None and name not in read_from:
