@@ -3,9 +3,11 @@ chosen on the case page reorders them and is kept on the Cut-offs page."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.case_steps import (
@@ -31,9 +33,25 @@ def _expander(page, title: str):  # type: ignore[no-untyped-def]
 
 
 def _choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    # Streamlit 1.67's select box is a react-aria combobox: an input named by the label.
-    page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    """Pick ``option`` in the select box ``label`` (a react-aria combobox in Streamlit 1.67).
+
+    A rerun still on its way (a loaded machine) re-renders the box and closes its list: wait for
+    the script to finish, open the list, and open it again if it closed before the option showed.
+    """
+    box = page.get_by_role("combobox", name=label, exact=True)
+    choice = page.get_by_role("option", name=option, exact=True)
+    deadline = time.monotonic() + 90
+    while True:
+        wait_for_app(page)
+        box.click()
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if time.monotonic() > deadline:
+                raise
+    choice.click()
+    expect(box).to_have_value(option, timeout=_WAIT)
 
 
 def test_case_thresholds_and_default_target(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
