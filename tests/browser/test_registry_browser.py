@@ -71,14 +71,14 @@ def _flow(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untype
     upload_images(page, exam)
     scale = canvas_box(page)["width"] / PHANTOM_SIZE
     assert draw_phantom_rois(page, scale=scale) == "T1: 5 ROIs (L1, L2, L3, L4, CSF)"
-    page.get_by_role("button", name="Copy to T2, STIR").click()
+    page.get_by_role("button", name="Copy to T2, STIR", exact=True).click()
     for label, value in SHOWN.items():
         expect(metric(page, label)).to_contain_text(value, timeout=TIMEOUT)
 
     # 2. Save it to the registry.
     _fill(page, "Case ID (pseudonym)", case_id)
     _fill(page, "Reader", "Dr Browser")
-    page.get_by_role("button", name="Save to registry").click()
+    page.get_by_role("button", name="Save to registry", exact=True).click()
     page.get_by_text(f"Saved case {case_id} (version 1).").wait_for(timeout=TIMEOUT)
     registry = open_registry()
     try:
@@ -95,7 +95,7 @@ def _flow(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untype
     page.get_by_role("heading", name="Registry").first.wait_for(timeout=TIMEOUT)
     _fill(page, "Search", case_id)
     page.get_by_text("1 case(s)").wait_for(timeout=TIMEOUT)
-    page.get_by_role("button", name="Open on the Case page").click()
+    page.get_by_role("button", name="Open on the Case page", exact=True).click()
 
     # 4. Re-opened on the Case page with its ROIs; the same images give the same scores.
     page.get_by_role("heading", name="Case").first.wait_for(timeout=TIMEOUT)
@@ -103,13 +103,13 @@ def _flow(page, app_url: str, tmp_path: Path) -> None:  # type: ignore[no-untype
     upload_images(page, exam)
     for label, value in SHOWN.items():
         expect(metric(page, label)).to_contain_text(value, timeout=TIMEOUT)
-    expect(page.get_by_role("button", name="Update")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Update", exact=True)).to_be_visible(timeout=TIMEOUT)
     assert page.locator("[data-testid=stException]").count() == 0
 
     # 5. The registry as the cohort explorer's data.
     _seed_cohort(case_id)
     page.goto(f"{app_url}/cohort")
     page.get_by_role("heading", name="Cohort explorer").first.wait_for(timeout=TIMEOUT)
-    page.get_by_role("button", name="Use the registry").click()
+    page.get_by_role("button", name="Use the registry", exact=True).click()
     page.get_by_text("Data: Registry (").first.wait_for(timeout=TIMEOUT)
     assert page.locator("[data-testid=stException]").count() == 0
