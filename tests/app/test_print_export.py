@@ -3,8 +3,12 @@ that says what the figure is; the matching and agreement figures too (issue 12).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
+from tests.app.test_case_page import T1, draw, files_of, open_case_page, upload
+from tests.case_helpers import phantom_rois
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -38,3 +42,12 @@ def test_matching_flow_chart_has_a_print_export() -> None:
     at.button(key="match_run").click().run()
     assert not at.exception
     assert "matching_flow_print_double.png" in _files(at)
+
+
+def test_case_score_plot_has_a_print_export(tmp_path: Path) -> None:
+    # Every figure in the app, the case page's scores-against-cut-offs plot included.
+    at = open_case_page()
+    upload(at, files_of(tmp_path, T1))
+    draw(at, T1, phantom_rois())
+    assert not at.exception
+    assert "case_vbq_scores_vs_cutoffs_print_double.png" in _files(at)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from vbqapp.case.session import get_case, put_case, seed, widget_key
 from vbqapp.case.verdict import bottom_line, interval_caption, interval_method_picker, zone_badge
+from vbqapp.figure_export import print_export
 from vbqapp.state import set_latest_result
 from vbqapp.text import md_escape
 from vbqcore.anatomy import Level
@@ -143,9 +144,9 @@ def scores_panel(evaluation: CaseEvaluation) -> None:
     interval_method_picker()
     plot, text = st.columns([2, 3])
     with plot:
-        st.plotly_chart(
-            score_strip(result, interpretation), width="stretch", config={"displayModeBar": False}
-        )
+        strip = score_strip(result, interpretation)
+        st.plotly_chart(strip, width="stretch", config={"displayModeBar": False})
+        print_export(strip, file_stem="case_vbq_scores_vs_cutoffs", key="case_w_strip")
         if interpretation is not None and any(c.interpretable for c in interpretation.comparisons):
             st.caption(
                 "Green: below the cut-off; red: at or above it (fractures commoner there). The "
