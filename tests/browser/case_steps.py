@@ -74,10 +74,15 @@ def open_case_page(page: Any, app_url: str) -> None:
     page.get_by_role("heading", name="Case").first.wait_for()
 
 
+#: The case page's image uploader: the one that takes several files (the case-file restore and
+#: the registry's CSV import take one), so the selector does not depend on what renders first.
+IMAGE_UPLOADER = "[data-testid=stFileUploaderDropzoneInput][multiple]"
+#: The case page's restore uploader (one case JSON file).
+RESTORE_UPLOADER = "[data-testid=stFileUploaderDropzoneInput][accept*='.json']:not([multiple])"
+
+
 def upload_images(page: Any, paths: list[Path]) -> None:
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(
-        [str(p) for p in paths]
-    )
+    page.locator(IMAGE_UPLOADER).first.set_input_files([str(p) for p in paths])
 
 
 def canvas(page: Any) -> Any:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.case_steps import (
+    RESTORE_UPLOADER,
     canvas,
     canvas_box,
     click_polygon,
@@ -123,9 +124,7 @@ def _restore(fresh, app_url: str, tmp_path: Path, case_file: Path) -> None:  # t
     upload_images(fresh, write_exam(tmp_path / "again"))
     canvas(fresh)
     wait_for_app(fresh)
-    fresh.locator("[data-testid=stFileUploaderDropzoneInput]").nth(1).set_input_files(
-        str(case_file)
-    )
+    fresh.locator(RESTORE_UPLOADER).first.set_input_files(str(case_file))
     fresh.get_by_text("Restored 15 ROI(s)").wait_for()
     for label, value in SHOWN.items():
         expect(metric(fresh, label)).to_contain_text(value)
