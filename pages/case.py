@@ -72,7 +72,7 @@ try:
         literature_panel(evaluation)
     with st.container():
         export_panel(evaluation)
-        pacs_send_panel(evaluation)
+        pacs_send_panel()
     with st.container():
         registry_panel(evaluation)
 except VbqError as err:

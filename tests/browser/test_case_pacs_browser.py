@@ -17,7 +17,7 @@ from tests.browser.case_steps import (
     open_case_page,
     snapshot_on_failure,
 )
-from tests.browser.conftest import ARTIFACTS, serve_app
+from tests.browser.conftest import ARTIFACTS, serve_app, wait_for_app
 from tests.pacs.orthanc import Orthanc, running_orthanc
 from tests.pacs.study import write_phantom_study
 from tests.phantoms import EXPECTED_VBQ, PHANTOM_SIZE
@@ -97,6 +97,7 @@ def test_open_from_pacs_draw_and_send_back(  # type: ignore[no-untyped-def]
         assert draw_phantom_rois(page, scale=scale) == "T1: 5 ROIs (L1, L2, L3, L4, CSF)"
         page.get_by_role("button", name="Copy to T2, STIR").click()
         expect(metric(page, "VBQ-T2-STIR")).to_contain_text("0.901", timeout=_WAIT_MS)
+        wait_for_app(page)  # the whole rerun, not only the metric, before the next click
         page.get_by_role("button", name="Send to PACS").click()
         sent = page.get_by_text("Sent to the PACS: an SR with 15 ROIs")
         expect(sent).to_be_visible(timeout=_WAIT_MS)

@@ -13,7 +13,8 @@ import streamlit as st
 
 from vbqapp.case.pacs_open import pacs_config, pacs_refs
 from vbqapp.case.session import clear_notices, get_case, notify, show_notices, widget_key
-from vbqcore.case.evaluation import CaseEvaluation
+from vbqapp.case.verdict import interval_method
+from vbqcore.case.evaluation import evaluate_case
 from vbqcore.case.report import build_report
 from vbqcore.errors import VbqError
 from vbqcore.measurements import MEASURED_SEQUENCES
@@ -28,9 +29,13 @@ __all__ = ["pacs_send_panel"]
 logger = logging.getLogger(__name__)
 
 
-def _send(evaluation: CaseEvaluation, with_pdf: bool) -> None:
+def _send(with_pdf: bool) -> None:
+    # The case as it is at the click, evaluated now: an evaluation bound when the button was
+    # drawn can predate the last change (a copy to T2/STIR still being drawn on a busy machine),
+    # and the SR must hold exactly the ROIs the message counts.
     clear_notices("pacs_send")
     case = get_case()
+    evaluation = evaluate_case(case, interval_method=interval_method())
     try:
         config = pacs_config()
         if config is None:
@@ -63,7 +68,7 @@ def _send(evaluation: CaseEvaluation, with_pdf: bool) -> None:
     )
 
 
-def pacs_send_panel(evaluation: CaseEvaluation) -> None:
+def pacs_send_panel() -> None:
     """ "Send to PACS": a DICOM SR of the ROIs and scores (optional PDF) into the study."""
     case = get_case()
     ready = any(case[s].rois for s in MEASURED_SEQUENCES) and bool(pacs_refs())
@@ -75,7 +80,7 @@ def pacs_send_panel(evaluation: CaseEvaluation) -> None:
         "Send to PACS",
         key=widget_key("pacs_send"),
         on_click=_send,
-        args=(evaluation, with_pdf),
+        args=(with_pdf,),
         disabled=not ready,
         help="A DICOM SR (TID 1500) of every ROI and VBQ score, into the study the images "
         "were opened from.",
