@@ -19,6 +19,7 @@ __all__ = [
     "load_cutoffs",
     "HIGHER_POSITIVE",
     "count_field",
+    "entry_list",
     "number_field",
     "text_field",
 ]
@@ -151,14 +152,21 @@ def _packaged() -> tuple[Cutoff, ...]:
     return _parse(text, "vbqcore/data/cutoffs.json")
 
 
-def _parse(text: str, source: str) -> tuple[Cutoff, ...]:
+def entry_list(text: str, *, key: str, where: str) -> list[Any]:
+    """The list under ``key`` of a cut-off JSON file (``where`` names it in messages); shared
+    by this module and :mod:`vbqcore.literature.library`."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise CutoffError(f"Cut-off file {source}: not valid JSON ({err}).") from err
-    entries = data.get("cutoffs") if isinstance(data, dict) else None
+        raise CutoffError(f"{where}: not valid JSON ({err}).") from err
+    entries = data.get(key) if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise CutoffError(f"Cut-off file {source}: expected an object with a 'cutoffs' list.")
+        raise CutoffError(f"{where}: expected an object with a '{key}' list.")
+    return entries
+
+
+def _parse(text: str, source: str) -> tuple[Cutoff, ...]:
+    entries = entry_list(text, key="cutoffs", where=f"Cut-off file {source}")
     cutoffs = tuple(_entry(e, f"{source} entry {i + 1}") for i, e in enumerate(entries))
     ids = [c.id for c in cutoffs]
     if len(set(ids)) != len(ids):

@@ -9,7 +9,6 @@ and repeats Huang et al.'s three thresholds with the same numbers (checked by a 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from functools import lru_cache
@@ -17,7 +16,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from vbqcore.cutoffs import HIGHER_POSITIVE, count_field, number_field, text_field
+from vbqcore.cutoffs import (
+    HIGHER_POSITIVE,
+    count_field,
+    entry_list,
+    number_field,
+    text_field,
+)
 from vbqcore.errors import CutoffError
 from vbqcore.literature.entries import LibraryEntry, ScoreDefinition
 from vbqcore.literature.targets import Target, TargetGroup
@@ -101,13 +106,7 @@ _PROPORTIONS = ("auc", "sensitivity", "specificity", "ppv", "npv", "prevalence")
 
 
 def _parse(text: str, source: str) -> tuple[LibraryEntry, ...]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise CutoffError(f"Cut-off library {source}: not valid JSON ({err}).") from err
-    raw = data.get("entries") if isinstance(data, dict) else None
-    if not isinstance(raw, list):
-        raise CutoffError(f"Cut-off library {source}: expected an object with an 'entries' list.")
+    raw = entry_list(text, key="entries", where=f"Cut-off library {source}")
     entries = tuple(_entry(e, f"{source} entry {i + 1}") for i, e in enumerate(raw))
     ids = [e.id for e in entries]
     if len(set(ids)) != len(ids):
