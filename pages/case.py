@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vbqapp.case.export import export_panel
+from vbqapp.case.levels import levels_panel
 from vbqapp.case.literature import literature_panel
 from vbqapp.case.one_click import one_click_panel
 from vbqapp.case.pacs_open import pacs_open_panel
@@ -63,6 +64,7 @@ try:
         score_summary(evaluation)
         roi_table(seq, evaluation)
         roi_actions(seq)
+        levels_panel(seq)
         one_click_panel(seq)
         st.divider()
         case_options()

@@ -51,6 +51,8 @@ __all__ = [
     "CASE_PENDING_PICK",
     "CASE_PENDING_COPY",
     "CASE_BACKGROUNDS",
+    "CASE_QUALITY",
+    "CASE_LEVEL_SHIFT",
     "CASE_WIDGET_PREFIX",
     "CASE_LATEST_RESULT",
     "COHORT_INCOMING_DATASET",
@@ -138,6 +140,10 @@ CASE_PENDING_PICK = "case_pending_pick"
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
 CASE_BACKGROUNDS = "case_backgrounds"
+#: Small memo of ROI quality flags per sequence: ``{signature: SequenceQuality}``.
+CASE_QUALITY = "case_quality"
+#: Whether relabelling one body ROI in the table shifts the other bodies with it (a bool).
+CASE_LEVEL_SHIFT = "case_level_shift"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from vbqapp.case.quality import case_flags, sequence_flags
 from vbqapp.case.report_inputs import report_inputs
 from vbqapp.case.session import (
     clear_notices,
@@ -49,7 +50,13 @@ def _images(
     for seq in case.loaded:
         slice_ = case[seq].slice
         assert slice_ is not None  # loaded
-        out[seq] = annotated_png(slice_, case[seq].rois, window=windows.get(seq), pixels=pixels)
+        out[seq] = annotated_png(
+            slice_,
+            case[seq].rois,
+            window=windows.get(seq),
+            pixels=pixels,
+            flagged=sequence_flags(seq).flagged,
+        )
     return out
 
 
@@ -138,6 +145,7 @@ def export_panel(evaluation: CaseEvaluation) -> None:
             fields=fields,
             literature=literature,
             privacy=statement,
+            quality=case_flags(),
         )
 
     def pngs() -> bytes:
@@ -147,7 +155,7 @@ def export_panel(evaluation: CaseEvaluation) -> None:
         ("PDF report", report, "vbq-report.pdf", "application/pdf"),
         (
             "Case JSON",
-            lambda: case_to_json(case, evaluation),
+            lambda: case_to_json(case, evaluation, quality=case_flags()),
             "vbq-case.json",
             "application/json",
         ),

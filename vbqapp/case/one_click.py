@@ -1,8 +1,8 @@
-"""Case page: propose L1-L4 and the CSF from one labelled body ROI; show each ROI's quality flags.
+"""Case page: propose L1-L4 and the CSF from one labelled body ROI.
 
 The proposals are ordinary ROIs of the case (the canvas is remounted with them), so the reader
 moves, resizes or deletes them like any drawn ROI; the reader's own ROIs are never replaced. The
-quality flags (``vbqcore.roi.quality``, signal checks) list what to look at, one sentence each.
+quality flags of every ROI are listed under the ROI table (``vbqapp.case.quality``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from vbqapp.case.session import clear_notices, get_case, notify, put_case, show_
 from vbqcore.anatomy import Sequence
 from vbqcore.case.one_click import anchor_roi, propose_from_anchor
 from vbqcore.errors import VbqError
-from vbqcore.roi.quality import signal_flags
 
 __all__ = ["one_click_panel"]
 
@@ -38,7 +37,7 @@ def _propose(seq: Sequence) -> None:
 
 
 def one_click_panel(seq: Sequence) -> None:
-    """The propose button for ``seq`` and its ROIs' quality flags."""
+    """The propose button for ``seq``."""
     state = get_case()[seq]
     if state.slice is None:
         return
@@ -59,8 +58,3 @@ def one_click_panel(seq: Sequence) -> None:
             "the CSF can then be proposed from it."
         )
     show_notices(_WHERE)
-    flags = [flag for roi in state.rois for flag in signal_flags(state.slice, roi)]
-    if flags:
-        with st.expander(f"ROI quality: {len(flags)} flag(s)", expanded=True):
-            for flag in flags:
-                st.warning(flag.message)

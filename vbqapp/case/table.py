@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from vbqapp.case.quality import quality_notes, sequence_flags
 from vbqapp.case.session import (
     clear_notices,
     get_case,
@@ -17,11 +18,12 @@ from vbqapp.case.session import (
     show_notices,
     widget_key,
 )
-from vbqapp.state import PendingCopy, get_pending_copy, set_pending_copy
+from vbqapp.state import CASE_LEVEL_SHIFT, PendingCopy, get_pending_copy, set_pending_copy
 from vbqapp.text import md_escape
 from vbqcore.anatomy import ROI_LABELS, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
-from vbqcore.case.model import apply_suggestions, copy_rois, delete_rois, set_label
+from vbqcore.case.levels import set_level
+from vbqcore.case.model import apply_suggestions, copy_rois, delete_rois
 from vbqcore.errors import VbqError
 
 __all__ = ["apply_table_edits", "roi_table", "roi_actions"]
@@ -48,10 +50,14 @@ def apply_table_edits(seq: Sequence) -> None:
         return
     clear_notices("table")
     case = get_case()
+    shift = bool(st.session_state.get(CASE_LEVEL_SHIFT, False))
     try:
         for row, change in edited.items():
             if _LABEL in change:
-                case = set_label(case, seq, int(str(row)), change[_LABEL])  # type: ignore[arg-type]
+                update = set_level(case, seq, int(str(row)), change[_LABEL], shift_rest=shift)
+                case = update.case
+                for warning in update.warnings:
+                    notify("table", "warning", warning)
         case = delete_rois(case, seq, deleted)
     except VbqError as err:
         notify("table", "error", str(err))
@@ -62,6 +68,7 @@ def apply_table_edits(seq: Sequence) -> None:
 def _frame(seq: Sequence, evaluation: CaseEvaluation) -> pd.DataFrame:
     state = get_case()[seq]
     stats = evaluation.sequences[seq]
+    flags = sequence_flags(seq).flags
     rows = []
     for i, roi in enumerate(state.rois):
         st_ = stats.stats[i] if i < len(stats.stats) else None
@@ -76,10 +83,11 @@ def _frame(seq: Sequence, evaluation: CaseEvaluation) -> pd.DataFrame:
                 "SD": None if st_ is None else st_.sd,
                 "Pixels": None if st_ is None else st_.n_pixels,
                 "Area mm²": None if st_ is None else st_.area_mm2,
+                "Quality": ", ".join(f.flag.value for f in flags[i]) if i < len(flags) else "",
                 "Note": note or "",
             }
         )
-    columns = [_LABEL, "Mean", "Median", "SD", "Pixels", "Area mm²", "Note"]
+    columns = [_LABEL, "Mean", "Median", "SD", "Pixels", "Area mm²", "Quality", "Note"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.RangeIndex(1, len(rows) + 1, name="ROI")
     return frame
@@ -108,10 +116,15 @@ def roi_table(seq: Sequence, evaluation: CaseEvaluation) -> None:
             "SD": st.column_config.NumberColumn(format="%.1f"),
             "Pixels": st.column_config.NumberColumn(format="%d"),
             "Area mm²": st.column_config.NumberColumn(format="%.1f"),
+            "Quality": st.column_config.TextColumn(
+                help="Quality flags of the ROI (marked '!' on the image); what to do is "
+                "written below the table."
+            ),
         },
         width="stretch",
     )
     st.caption("Edit a label in its cell; select rows and press the bin icon to delete them.")
+    quality_notes(sequence_flags(seq))
 
 
 def _copy(seq: Sequence, targets: tuple[Sequence, ...], *, confirmed: bool = False) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from vbqapp.case.quality import sequence_flags
 from vbqapp.case.session import (
     CanvasView,
     canvas_view,
@@ -213,7 +214,10 @@ def _background(
     memo: dict[Any, bytes] = st.session_state.setdefault(CASE_BACKGROUNDS, {})
     if signature in memo:
         return memo[signature]
-    image = render_view(to_preview(slice_, window=window), state.rois, size=size, outlines=False)
+    flagged = sequence_flags(seq).flagged  # quality flags show on the ROI labels
+    image = render_view(
+        to_preview(slice_, window=window), state.rois, size=size, outlines=False, flagged=flagged
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=92)
     while len(memo) >= _MEMO_SIZE:

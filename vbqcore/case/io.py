@@ -21,6 +21,7 @@ from vbqcore import __version__
 from vbqcore.anatomy import ROI_LABELS, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import Case, CaseUpdate, ImageGrid, SequenceCase, set_options
+from vbqcore.case.quality import CaseQuality
 from vbqcore.csv_safety import neutralise_cell
 from vbqcore.errors import RoiError, VbqInputError
 from vbqcore.measurements import MEASURED_SEQUENCES
@@ -51,9 +52,14 @@ _STAT_COLUMNS = ("n_pixels", "area_mm2", "mean", "median", "sd", "min", "max", "
 
 
 def case_to_dict(
-    case: Case, evaluation: CaseEvaluation, *, exported_at: datetime | None = None
+    case: Case,
+    evaluation: CaseEvaluation,
+    *,
+    exported_at: datetime | None = None,
+    quality: CaseQuality | None = None,
 ) -> dict[str, Any]:
-    """The case as a JSON-safe dict: options, per-sequence ROIs and stats, scores, warnings."""
+    """The case as a JSON-safe dict: options, per-sequence ROIs and stats, scores, warnings,
+    and (when ``quality`` is given) the ROI quality flags under ``"quality"``."""
     when = (exported_at or datetime.now(UTC)).astimezone(UTC)
     sequences: dict[str, Any] = {}
     for seq in MEASURED_SEQUENCES:
@@ -94,14 +100,18 @@ def case_to_dict(
         else evaluation.interpretation.to_dict(),
         "problems": list(evaluation.problems),
         "warnings": list(evaluation.warnings),
-    }
+    } | ({} if quality is None else {"quality": quality.to_dict()})
 
 
 def case_to_json(
-    case: Case, evaluation: CaseEvaluation, *, exported_at: datetime | None = None
+    case: Case,
+    evaluation: CaseEvaluation,
+    *,
+    exported_at: datetime | None = None,
+    quality: CaseQuality | None = None,
 ) -> str:
     """``case_to_dict`` as indented JSON text (NaN never appears: SD of one pixel is null)."""
-    data = case_to_dict(case, evaluation, exported_at=exported_at)
+    data = case_to_dict(case, evaluation, exported_at=exported_at, quality=quality)
     return json.dumps(data, indent=2, allow_nan=False)
 
 

@@ -23,6 +23,7 @@ from vbqcore import __version__
 from vbqcore.anatomy import CSF, Level, Sequence
 from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.model import Case
+from vbqcore.case.quality import CaseQuality
 from vbqcore.case.report_fields import ReportFields
 from vbqcore.case.report_front import front_page
 from vbqcore.case.report_pdf import ReportPdf, bullets, heading, para, pdf_text, table
@@ -117,6 +118,26 @@ def _si_section(pdf: FPDF, case: Case, evaluation: CaseEvaluation) -> None:
             marker = " (fractured)" if site in {lv.value for lv in case.fractured} else ""
             rows.append([site + marker, *cells])
     table(pdf, rows)
+
+
+def _quality_section(pdf: FPDF, quality: CaseQuality) -> None:
+    heading(pdf, "ROI quality")
+    messages = quality.messages()
+    if not messages:
+        para(
+            pdf,
+            "No ROI was flagged: each is homogeneous, clear of a disc or endplate step, on its "
+            "body and clear of its edge; the CSF ROI is large enough and free of cord or roots.",
+            size=8,
+        )
+        return
+    para(
+        pdf,
+        "Flagged ROIs (marked '!' on the images). Each flag says what to do; the scores above "
+        "use the ROIs as drawn.",
+        size=8,
+    )
+    bullets(pdf, messages, colour=60, size=8)
 
 
 def _comparison_row(c: CutoffComparison) -> list[str]:
@@ -219,6 +240,7 @@ def build_report(
     fields: ReportFields | None = None,
     literature: LiteratureReading | None = None,
     privacy: str | None = None,
+    quality: CaseQuality | None = None,
 ) -> bytes:
     """The PDF report as bytes: page 1 for the reader, details after.
 
@@ -241,6 +263,9 @@ def build_report(
     privacy : str, optional
         What the report says about identifiers (``vbqcore.roi.redaction.pixel_statement``);
         by default, that header identifiers are left out and pixels were not checked.
+    quality : CaseQuality, optional
+        The ROI quality flags (:func:`vbqcore.case.quality.case_quality`): an "ROI quality"
+        section lists each flag with what to do (or says that none was raised).
     """
     fields = fields or ReportFields()
     when = (generated_at or datetime.now(UTC)).astimezone(UTC)
@@ -268,6 +293,8 @@ def build_report(
         _images_page2(pdf, shown)
     _scan_section(pdf, case)
     _si_section(pdf, case, evaluation)
+    if quality is not None:
+        _quality_section(pdf, quality)
     _score_section(pdf, case, evaluation)
     if literature is not None:
         _literature_section(pdf, literature)

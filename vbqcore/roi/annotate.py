@@ -17,12 +17,23 @@ from vbqcore.roi.geometry import roi_bounds, roi_outline
 from vbqcore.roi.redaction import PixelExport, redact_view
 from vbqcore.roi.shapes import Roi
 
-__all__ = ["LABEL_COLOURS", "display_size", "render_view", "annotated_image", "annotated_png"]
+__all__ = [
+    "LABEL_COLOURS",
+    "FLAG_BACKGROUND",
+    "FLAG_MARK",
+    "display_size",
+    "render_view",
+    "annotated_image",
+    "annotated_png",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Outline/label colours on a greyscale MR image: bodies yellow, CSF cyan, unlabelled orange.
 LABEL_COLOURS = {"body": (255, 212, 0), CSF: (0, 213, 255), None: (255, 120, 60)}
+#: A flagged ROI (``vbqcore.roi.quality``) has its label on this dark red and ends in ``FLAG_MARK``.
+FLAG_BACKGROUND = (150, 0, 0)
+FLAG_MARK = " !"
 
 
 def display_size(shape: tuple[int, int], *, longest: int) -> tuple[int, int]:
@@ -54,13 +65,16 @@ def render_view(
     outlines: bool = True,
     labels: bool = True,
     font_px: int | None = None,
+    flagged: Sequence[bool] | None = None,
 ) -> Image.Image:
     """The 8-bit ``preview`` (rows x cols) resized to ``size`` (width, height) as RGB, with ROI
     outlines and/or labels drawn at their image-pixel positions scaled to that size.
 
     Labels sit just above each ROI's bounding box (inside it near the top edge of the image);
     an unlabelled ROI shows its number (``#3``) so the table row can be found. ``font_px`` is
-    the label height (default: 1/36 of the shorter side, at least 11 px).
+    the label height (default: 1/36 of the shorter side, at least 11 px). ``flagged`` (one
+    entry per ROI) marks ROIs with a quality flag: their label ends in ``FLAG_MARK`` on a dark
+    red box, so the flag shows on the ROI itself.
     """
     width, height = size
     rows, cols = preview.shape
@@ -83,6 +97,9 @@ def render_view(
             draw.polygon([(float(x), float(y)) for x, y in pts], outline=colour, width=line)
         if labels:
             text = roi.label or f"#{i + 1}"
+            flag = flagged is not None and i < len(flagged) and bool(flagged[i])
+            if flag:
+                text += FLAG_MARK
             x0, y0, _, _ = roi_bounds(roi)
             left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
             tw, th = right - left, bottom - top
@@ -90,7 +107,8 @@ def render_view(
             ty = y0 * sy - th - 6
             if ty < 0:
                 ty = y0 * sy + 3
-            draw.rectangle((tx, ty, tx + tw + 4, ty + th + 4), fill=(0, 0, 0))
+            box = FLAG_BACKGROUND if flag else (0, 0, 0)
+            draw.rectangle((tx, ty, tx + tw + 4, ty + th + 4), fill=box)
             draw.text((tx + 2 - left, ty + 2 - top), text, fill=colour, font=font)
     return image
 
@@ -102,16 +120,18 @@ def annotated_image(
     window: tuple[float, float] | None = None,
     longest: int = 512,
     pixels: PixelExport | str = PixelExport.AS_IS,
+    flagged: Sequence[bool] | None = None,
 ) -> Image.Image:
     """The windowed slice (default window: ``display_window``) with ROI outlines and labels,
     shown with its longer side ``longest`` pixels (small matrices are enlarged to stay legible).
     ``pixels`` blanks outside, or crops to, the region of the ROIs (``vbqcore.roi.redaction``)
-    before anything is drawn.
+    before anything is drawn. ``flagged`` marks the ROIs with a quality flag (``render_view``).
     """
     preview, rois = redact_view(to_preview(slice_, window=window), rois, pixels)
     size = display_size((int(preview.shape[0]), int(preview.shape[1])), longest=longest)
     # Labels a little larger than on screen: the image is printed a few centimetres wide.
-    return render_view(preview, rois, size=size, font_px=max(12, round(min(size) / 24)))
+    font_px = max(12, round(min(size) / 24))
+    return render_view(preview, rois, size=size, font_px=font_px, flagged=flagged)
 
 
 def annotated_png(
@@ -121,9 +141,12 @@ def annotated_png(
     window: tuple[float, float] | None = None,
     longest: int = 512,
     pixels: PixelExport | str = PixelExport.AS_IS,
+    flagged: Sequence[bool] | None = None,
 ) -> bytes:
     """``annotated_image`` as PNG bytes (no metadata: nothing about the patient is written)."""
     buffer = io.BytesIO()
-    image = annotated_image(slice_, rois, window=window, longest=longest, pixels=pixels)
+    image = annotated_image(
+        slice_, rois, window=window, longest=longest, pixels=pixels, flagged=flagged
+    )
     image.save(buffer, format="PNG")
     return buffer.getvalue()
