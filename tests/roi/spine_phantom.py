@@ -66,12 +66,16 @@ def make_spine(
     noise: float = 0.0,
     contrast: str = "T2",
     seed: int = 0,
+    sacrum_turn: float | None = None,
 ) -> SpinePhantom:
     """Build the phantom.
 
     ``lordosis`` bows the column anteriorly (px at the middle of the column, relative to its
     ends); ``tilt`` adds a constant rotation (degrees, clockwise on screen) to the whole spine;
-    ``noise`` is the SD of added Gaussian noise; ``contrast`` "T2" or "T1".
+    ``noise`` is the SD of added Gaussian noise; ``contrast`` "T2" or "T1". ``sacrum_turn``
+    (degrees) adds a sacrum below L5: the L5/S1 disc, then S1 (3/4 of L5's AP depth, 0.9 of its
+    height) on an axis turned that much posteriorly, and S2 fused to it (no disc, a cortical
+    line only); its centre is ``centers["S1"]``.
     """
     shape = (size, size)
     rng = np.random.default_rng(seed)
@@ -110,6 +114,27 @@ def make_spine(
         bodies[level] = inner
         centers[level] = (cx, cy)
         tilts[level] = angle
+    if sacrum_turn is not None:
+        cx, cy = centers["L5"]
+        a5 = math.radians(tilts["L5"])
+        a1 = tilts["L5"] - sacrum_turn  # turned towards +x (the canal) going caudally
+        r1 = math.radians(a1)
+        dcx, dcy = cx - (period / 2) * math.sin(a5), cy + (period / 2) * math.cos(a5)
+        s1x = dcx - (period / 2) * math.sin(r1)
+        s1y = dcy + (period / 2) * math.cos(r1)
+        h1, w1 = 0.9 * body_height, 0.75 * body_depth
+        s2x = s1x - 0.9 * h1 * math.sin(r1)
+        s2y = s1y + 0.9 * h1 * math.cos(r1)
+        for x, y, w, h in ((s2x, s2y, 0.6 * body_depth, 0.8 * body_height), (s1x, s1y, w1, h1)):
+            outer = _rect(x, y, w, h, a1, shape)
+            image[outer] = cortex
+            image[_rect(x, y, w - 6, h - 6, a1, shape)] = marrow
+        disc_mask = _rect(
+            dcx, dcy, body_depth * 0.8, disc_height - 2, (tilts["L5"] + a1) / 2, shape
+        )
+        image[disc_mask & (image != cortex) & (image != marrow)] = disc
+        centers["S1"] = (s1x, s1y)
+        tilts["S1"] = a1
     # Thecal sac: a band behind the bodies following their posterior walls.
     sac = np.zeros(shape, dtype=bool)
     wall = np.zeros(shape, dtype=bool)

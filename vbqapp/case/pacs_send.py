@@ -46,7 +46,7 @@ def _send(with_pdf: bool) -> None:
         instances = [sr]
         if with_pdf:
             evidence = [sources[s].header for s in MEASURED_SEQUENCES if s in sources]
-            instances.append(encapsulated_pdf(build_report(case, evaluation), evidence))
+            instances.append(encapsulated_pdf(build_report(case, evaluation, quality=case_flags()), evidence))
         client.store(instances)
     except VbqError as err:
         notify("pacs_send", "error", str(err))
