@@ -53,6 +53,7 @@ __all__ = [
     "CASE_BACKGROUNDS",
     "CASE_QUALITY",
     "CASE_LEVEL_SHIFT",
+    "CASE_PENDING_SACRUM",
     "CASE_WIDGET_PREFIX",
     "CASE_LATEST_RESULT",
     "COHORT_INCOMING_DATASET",
@@ -144,6 +145,9 @@ CASE_BACKGROUNDS = "case_backgrounds"
 CASE_QUALITY = "case_quality"
 #: Whether relabelling one body ROI in the table shifts the other bodies with it (a bool).
 CASE_LEVEL_SHIFT = "case_level_shift"
+#: A level anchor proposed from the sacrum, waiting for the reader: a ``SacrumAnchor``
+#: (``vbqapp.case.levels``).
+CASE_PENDING_SACRUM = "case_pending_sacrum"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
 

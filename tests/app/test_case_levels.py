@@ -28,10 +28,10 @@ def _unlabelled(name: str) -> RectRoi:
     return dataclasses.replace(roi, label=None)
 
 
-def _page_with(rois) -> AppTest:
+def _page_with(rois, name: str = NAME) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/case.py").run()
-    case = load_series(new_case(), T1, read_series(DATA / NAME)).case
+    case = load_series(new_case(), T1, read_series(DATA / name)).case
     at.session_state[CASE_MODEL] = set_rois(case, T1, rois)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -102,3 +102,43 @@ def test_quality_flags_show_in_the_table_and_as_sentences() -> None:
     texts = [w.value for w in at.warning]
     assert any(t.startswith("T1 L3: the signal jumps by") for t in texts), texts
     assert any(e.label == "ROI quality: 3 flag(s)" for e in at.expander)
+
+
+def _button(at: AppTest, start: str):
+    return next(b for b in at.button if b.label.startswith(start))
+
+
+def test_sacrum_proposal_is_shown_and_applied_only_when_the_reader_confirms() -> None:
+    # The reader miscounted by one: L2 and L3 labelled L3 and L4.
+    rois = [dataclasses.replace(REF["L2"], label="L3"), dataclasses.replace(REF["L3"], label="L4")]
+    at = _page_with([*rois, REF["CSF"]])
+    _button(at, "Propose the levels from the sacrum").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    info = [i.value for i in at.info if "the sacrum is seen" in i.value]
+    assert info and "ROI #2 (now L4) is L3" in info[0], info
+    assert _labels(at) == ("L3", "L4", CSF)  # nothing changed yet
+    _button(at, "Use these levels (ROI #2 = L3)").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _labels(at) == ("L2", "L3", CSF)
+    assert any("(from the sacrum)" in s.value for s in at.success)
+    assert not any("the sacrum is seen" in i.value for i in at.info)
+
+
+def test_sacrum_proposal_can_be_dismissed() -> None:
+    at = _page_with([dataclasses.replace(REF["L3"], label="L4"), REF["CSF"]])
+    _button(at, "Propose the levels from the sacrum").click().run()
+    _button(at, "Dismiss").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _labels(at) == ("L4", CSF)
+    assert not any("the sacrum is seen" in i.value for i in at.info)
+
+
+def test_no_sacrum_found_says_so_and_changes_nothing() -> None:
+    # The overview slice: the walk finds no disc-then-body below L5 (tests/roi/test_sacrum.py).
+    overview = "tptbox_T2_sag_T12-S1_overview.png"
+    ref = next(c for c in load_cases() if c.name == overview).reference
+    at = _page_with([ref["L3"], ref["CSF"]], overview)
+    _button(at, "Propose the levels from the sacrum").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no sacrum found below the lowest body ROI" in i.value for i in at.info)
+    assert _labels(at) == ("L3", CSF)

@@ -3,6 +3,8 @@ relabelling one body can shift the others, and skipped bodies are pointed out.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from vbqapp.case.session import (
@@ -15,16 +17,115 @@ from vbqapp.case.session import (
     show_notices,
     widget_key,
 )
-from vbqapp.state import CASE_LEVEL_SHIFT
+from vbqapp.state import CASE_LEVEL_SHIFT, CASE_PENDING_SACRUM
 from vbqapp.text import md_escape
 from vbqcore.anatomy import CSF, Level, Sequence
 from vbqcore.case.levels import anchor_levels, gap_notes
 from vbqcore.errors import VbqError
 from vbqcore.roi.levels import vertical_order
+from vbqcore.roi.sacrum import propose_anchor_from_sacrum
+from vbqcore.roi.shapes import Roi
 
 __all__ = ["levels_panel"]
 
 _TABLE = "table_{}"
+
+
+@dataclass(frozen=True)
+class SacrumAnchor:
+    """A proposal from the sacrum for ``sequence``: ROI ``index`` is ``level``, valid while the
+    sequence's ROIs are still ``rois``; ``text`` says what was seen."""
+
+    sequence: Sequence
+    rois: tuple[Roi, ...]
+    index: int
+    level: str
+    text: str
+
+
+def _propose_from_sacrum(seq: Sequence) -> None:
+    clear_notices("levels")
+    st.session_state[CASE_PENDING_SACRUM] = None
+    state = get_case()[seq]
+    if state.slice is None:
+        return
+    try:
+        found = propose_anchor_from_sacrum(state.slice, state.rois)
+    except VbqError as err:
+        notify("levels", "error", str(err))
+        return
+    if found is None:
+        notify(
+            "levels",
+            "info",
+            f"{seq.value}: no sacrum found below the lowest body ROI (the slice may end above "
+            "it, or no disc-then-body pattern was seen; a body ROI two or more levels above the "
+            "sacrum helps). Anchor the levels by hand below.",
+        )
+        return
+    index, level, proposal = found
+    x, y = proposal.disc_center
+    current = state.rois[index].label or "unlabelled"
+    text = (
+        f"{seq.value}: the sacrum is seen below the body at x {proposal.l5_center[0]:.0f}, "
+        f"y {proposal.l5_center[1]:.0f} (the column turns {proposal.turn_deg:.0f}° backwards "
+        f"at the disc near x {x:.0f}, y {y:.0f}, and the body below is "
+        f"{100 * proposal.width_ratio:.0f} % as deep): that body is L5, so ROI #{index + 1} "
+        f"(now {current}) is {level.value}. Check the L5/S1 disc on the image before using it."
+    )
+    st.session_state[CASE_PENDING_SACRUM] = SacrumAnchor(seq, state.rois, index, level.value, text)
+
+
+def _use_sacrum(pending: SacrumAnchor) -> None:
+    st.session_state[CASE_PENDING_SACRUM] = None
+    clear_notices("levels")
+    try:
+        update = anchor_levels(get_case(), pending.sequence, pending.index, pending.level)
+    except VbqError as err:
+        notify("levels", "error", str(err))
+        return
+    put_case(update.case)
+    reset(_TABLE.format(pending.sequence.value))
+    notify(
+        "levels",
+        "success",
+        f"ROI #{pending.index + 1} is {pending.level} (from the sacrum); the other bodies "
+        "follow it.",
+    )
+    for warning in update.warnings:
+        notify("levels", "warning", warning)
+
+
+def _sacrum_controls(seq: Sequence, rois: tuple[Roi, ...]) -> None:
+    st.button(
+        "Propose the levels from the sacrum",
+        key=widget_key("sacrum", seq.value),
+        on_click=_propose_from_sacrum,
+        args=(seq,),
+        help="Follows the column down from the lowest body ROI to the sacrum (the last disc "
+        "above it is L5/S1) and proposes the levels; you confirm before anything changes.",
+    )
+    pending = st.session_state.get(CASE_PENDING_SACRUM)
+    if not isinstance(pending, SacrumAnchor) or pending.sequence is not seq:
+        return
+    if pending.rois != rois:  # the ROIs changed since: the proposal no longer applies
+        st.session_state[CASE_PENDING_SACRUM] = None
+        return
+    st.info(md_escape(pending.text))
+    yes, no = st.columns(2)
+    yes.button(
+        f"Use these levels (ROI #{pending.index + 1} = {pending.level})",
+        key=widget_key("sacrum_yes", seq.value),
+        on_click=_use_sacrum,
+        args=(pending,),
+        type="primary",
+    )
+    no.button(
+        "Dismiss",
+        key=widget_key("sacrum_no", seq.value),
+        on_click=st.session_state.__setitem__,
+        args=(CASE_PENDING_SACRUM, None),
+    )
 
 
 def _on_shift(key: str) -> None:
@@ -60,7 +161,10 @@ def levels_panel(seq: Sequence) -> None:
         st.warning(md_escape(note))
     if not bodies:
         return
-    with st.expander("Levels by anatomy", expanded=False):
+    pending = st.session_state.get(CASE_PENDING_SACRUM)
+    waiting = isinstance(pending, SacrumAnchor) and pending.sequence is seq
+    with st.expander("Levels by anatomy", expanded=waiting):
+        _sacrum_controls(seq, rois)
         shift_key = widget_key("level_shift")
         seed(shift_key, bool(st.session_state.get(CASE_LEVEL_SHIFT, False)))
         st.checkbox(

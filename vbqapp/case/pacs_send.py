@@ -12,6 +12,7 @@ import logging
 import streamlit as st
 
 from vbqapp.case.pacs_open import pacs_config, pacs_refs
+from vbqapp.case.quality import case_flags
 from vbqapp.case.session import clear_notices, get_case, notify, show_notices, widget_key
 from vbqapp.case.verdict import interval_method
 from vbqcore.case.evaluation import evaluate_case
@@ -46,7 +47,9 @@ def _send(with_pdf: bool) -> None:
         instances = [sr]
         if with_pdf:
             evidence = [sources[s].header for s in MEASURED_SEQUENCES if s in sources]
-            instances.append(encapsulated_pdf(build_report(case, evaluation, quality=case_flags()), evidence))
+            instances.append(
+                encapsulated_pdf(build_report(case, evaluation, quality=case_flags()), evidence)
+            )
         client.store(instances)
     except VbqError as err:
         notify("pacs_send", "error", str(err))
