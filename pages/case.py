@@ -5,6 +5,7 @@ import streamlit as st
 from vbqapp.case.export import export_panel
 from vbqapp.case.levels import levels_panel
 from vbqapp.case.literature import literature_panel
+from vbqapp.case.midsagittal import midsagittal_panel
 from vbqapp.case.one_click import one_click_panel
 from vbqapp.case.pacs_open import pacs_open_panel
 from vbqapp.case.pacs_send import pacs_send_panel
@@ -62,6 +63,7 @@ try:
         viewer(seq)
     with table_column:
         score_summary(evaluation)
+        midsagittal_panel(seq)
         roi_table(seq, evaluation)
         roi_actions(seq)
         levels_panel(seq)

@@ -54,6 +54,7 @@ __all__ = [
     "CASE_QUALITY",
     "CASE_LEVEL_SHIFT",
     "CASE_PENDING_SACRUM",
+    "CASE_MIDSAGITTAL",
     "CASE_WIDGET_PREFIX",
     "CASE_LATEST_RESULT",
     "COHORT_INCOMING_DATASET",
@@ -148,6 +149,8 @@ CASE_LEVEL_SHIFT = "case_level_shift"
 #: A level anchor proposed from the sacrum, waiting for the reader: a ``SacrumAnchor``
 #: (``vbqapp.case.levels``).
 CASE_PENDING_SACRUM = "case_pending_sacrum"
+#: Memo of mid-sagittal slice proposals: ``{(sequence, revision, slices): proposal}``.
+CASE_MIDSAGITTAL = "case_midsagittal"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
 
