@@ -142,7 +142,7 @@ CASE_PENDING_PICK = "case_pending_pick"
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
 CASE_BACKGROUNDS = "case_backgrounds"
-#: Small memo of ROI quality flags per sequence: ``{signature: SequenceQuality}``.
+#: Memo of ROI quality flags per ROI: ``{(sequence, revision, slice, roi): flags}``.
 CASE_QUALITY = "case_quality"
 #: Whether relabelling one body ROI in the table shifts the other bodies with it (a bool).
 CASE_LEVEL_SHIFT = "case_level_shift"

@@ -17,8 +17,9 @@ from vbqcore.anatomy import Sequence
 from vbqcore.case.model import Case, SequenceCase
 from vbqcore.errors import VbqError
 from vbqcore.roi.quality import RoiFlag, roi_quality
+from vbqcore.roi.shapes import Roi
 
-__all__ = ["SequenceQuality", "CaseQuality", "sequence_quality", "case_quality"]
+__all__ = ["SequenceQuality", "CaseQuality", "roi_flags", "sequence_quality", "case_quality"]
 
 logger = logging.getLogger(__name__)
 
@@ -77,23 +78,26 @@ class CaseQuality:
         }
 
 
-def sequence_quality(state: SequenceCase, *, posterior: int = 1) -> SequenceQuality:
-    """Flags of one sequence's ROIs on its shown slice (none before the images are loaded).
+def roi_flags(state: SequenceCase, roi: Roi, *, posterior: int = 1) -> tuple[RoiFlag, ...]:
+    """Flags of one ROI on the sequence's shown slice (none before the images are loaded).
 
     An ROI the checks cannot judge (e.g. one lying wholly outside the image, which the ROI table
-    already reports) gets no flag rather than stopping the others.
+    already reports) gets no flag rather than an error.
     """
     slice_ = state.slice
     if slice_ is None:
-        return SequenceQuality(state.sequence, tuple(() for _ in state.rois))
-    flags: list[tuple[RoiFlag, ...]] = []
-    for roi in state.rois:
-        try:
-            flags.append(roi_quality(slice_, roi, posterior=posterior))
-        except VbqError as err:
-            logger.info("%s: ROI quality not judged (%s)", state.sequence.value, err)
-            flags.append(())
-    return SequenceQuality(state.sequence, tuple(flags))
+        return ()
+    try:
+        return roi_quality(slice_, roi, posterior=posterior)
+    except VbqError as err:
+        logger.info("%s: ROI quality not judged (%s)", state.sequence.value, err)
+        return ()
+
+
+def sequence_quality(state: SequenceCase, *, posterior: int = 1) -> SequenceQuality:
+    """Flags of one sequence's ROIs on its shown slice (``roi_flags`` of each)."""
+    flags = tuple(roi_flags(state, roi, posterior=posterior) for roi in state.rois)
+    return SequenceQuality(state.sequence, flags)
 
 
 def case_quality(case: Case, *, posterior: int = 1) -> CaseQuality:
