@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from tests.roi.real_images import DATA, load_cases
 from vbqcore.anatomy import Sequence
 from vbqcore.case.evaluation import evaluate_case
-from vbqcore.case.io import case_to_dict, case_to_json
+from vbqcore.case.io import case_to_dict, case_to_json, read_case_json
 from vbqcore.case.model import Case, load_series, new_case, set_rois
 from vbqcore.case.quality import case_quality
 from vbqcore.case.report import build_report
@@ -118,3 +118,10 @@ def test_flagged_rois_are_marked_on_the_annotated_image() -> None:
     assert _red_boxes(plain) == 0  # greyscale image, black label boxes
     assert _red_boxes(marked) > 50  # the label box of ROI #5, dark red
     assert FLAG_MARK.strip() == "!"
+
+
+def test_a_case_file_with_flags_restores_its_rois() -> None:
+    text = case_to_json(CASE, evaluate_case(CASE), exported_at=WHEN, quality=QUALITY)
+    saved = read_case_json(text.encode(), name="vbq-case.json")
+    assert saved.sequences[Sequence.T1].rois == CASE[Sequence.T1].rois
+    assert saved.sequences[Sequence.T2].rois == CASE[Sequence.T2].rois
