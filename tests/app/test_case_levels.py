@@ -4,7 +4,10 @@ every ROI's quality flags in the table and under it. The real T2 slice sits in t
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+import numpy as np
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -142,3 +145,21 @@ def test_no_sacrum_found_says_so_and_changes_nothing() -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any("no sacrum found below the lowest body ROI" in i.value for i in at.info)
     assert _labels(at) == ("L3", CSF)
+
+
+def test_copying_onto_a_slice_that_moved_warns_per_roi(tmp_path: Path) -> None:
+    # T2 "moved": the same slice shifted 40 px down, so every copied body box straddles a disc.
+    pixels = np.asarray(Image.open(DATA / NAME).convert("L"))
+    moved = tmp_path / "moved_T2.png"
+    Image.fromarray(np.roll(pixels, 40, axis=0)).save(moved)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/case.py").run()
+    case = load_series(new_case(), T1, read_series(DATA / NAME)).case
+    case = load_series(case, Sequence.T2, read_series(moved)).case
+    at.session_state[CASE_MODEL] = set_rois(case, T1, [REF["L2"], REF["L3"], REF["CSF"]])
+    at.run()
+    _button(at, "Copy to T2").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [w.value for w in at.warning]
+    assert any(t.startswith("T2 (copied) L2: only") for t in texts), texts
+    assert any(t.startswith("T2 (copied) L3: only") for t in texts), texts

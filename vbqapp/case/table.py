@@ -25,6 +25,7 @@ from vbqcore.case.evaluation import CaseEvaluation
 from vbqcore.case.levels import set_level
 from vbqcore.case.model import apply_suggestions, copy_rois, delete_rois
 from vbqcore.errors import VbqError
+from vbqcore.roi.quality import QualityFlag
 
 __all__ = ["apply_table_edits", "roi_table", "roi_actions"]
 
@@ -150,6 +151,15 @@ def _copy(seq: Sequence, targets: tuple[Sequence, ...], *, confirmed: bool = Fal
     )
     for warning in update.warnings:
         notify("table", "warning", warning)
+    for target in targets:  # a copy onto a slice that moved no longer sits on the bodies
+        off = [
+            flag.message
+            for flags in sequence_flags(target).flags
+            for flag in flags
+            if flag.flag is QualityFlag.OFF_BODY
+        ]
+        for message in off:
+            notify("table", "warning", f"{target.value} (copied) {message}")
 
 
 def _suggest(seq: Sequence) -> None:
