@@ -59,11 +59,18 @@ def test_gap_between_labelled_levels_gets_the_missing_level() -> None:
     assert suggest_labels(rois)[2] == "L2"
 
 
-def test_first_free_level_going_down_skips_taken_ones() -> None:
-    # L2 is labelled on an ROI drawn *above* (user's choice): the new top body still gets L1,
-    # the next one down skips L2 (taken) and gets L3.
-    rois = [body("L1", "L2"), body("L3"), body("L4")]
+def test_levels_go_down_from_the_reader_label() -> None:
+    # The reader labelled the top body L2 (their count): the bodies below follow it.
+    rois = [body("L1", "L2"), body("L2"), body("L3")]
     assert suggest_labels(rois) == ("L2", "L3", "L4")
+
+
+def test_a_skipped_body_skips_its_level() -> None:
+    # Bodies on the phantom's L1, L2 and L4 (L3 skipped: that spacing is twice the others).
+    # Before gaps were counted this gave L1, L2, L3 -- a plausible wrong score.
+    assert suggest_labels([body("L1", "L1"), body("L2"), body("L4")]) == ("L1", "L2", "L4")
+    # Labelled L2 on the phantom's L1, then L3 and L4 (one body skipped): L4 and L5.
+    assert suggest_labels([body("L1", "L2"), body("L3"), body("L4")]) == ("L2", "L4", "L5")
 
 
 def test_six_unlabelled_bodies_start_at_t12() -> None:

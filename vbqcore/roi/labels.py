@@ -14,7 +14,9 @@ images with ImageOrientationPatient 0\\1\\0\\0\\0\\-1 are shown):
   gets the first free level going down from the body above it; the top-most one, with no
   labelled body above, gets L1 (or the levels just above the first labelled body below it, e.g.
   T12 above a labelled L1), T12 when six bodies are drawn. A level is free when no other ROI of
-  the sequence carries it.
+  the sequence carries it. A body skipped between two body ROIs (their spacing 1.5 x the usual
+  or more, ``vbqcore.roi.levels.find_gaps``) skips its level too: L1, L2 then a body two
+  periods lower is L4.
 
 These are suggestions for the user to check in the label table, never silent corrections.
 """
@@ -28,6 +30,7 @@ from collections.abc import Collection, Sequence
 from vbqcore.anatomy import CSF, ROI_LABELS, Level
 from vbqcore.errors import RoiError
 from vbqcore.roi.geometry import roi_bounds
+from vbqcore.roi.levels import find_gaps
 from vbqcore.roi.shapes import Roi
 
 __all__ = ["NARROW_RATIO", "TALL_RATIO", "suggest_labels", "csf_candidates"]
@@ -123,14 +126,20 @@ def suggest_labels(
     bodies.sort(key=lambda i: _geometry(rois[i])[1])
     taken = {lv.order for lv in (_level_of(lab) for lab in labels) if lv is not None}
     unlabelled_run = sum(1 for i in bodies if labels[i] is None)
+    # A skipped body (a spacing 1.5 x the usual; vbqcore.roi.levels) skips its level too.
+    skipped = {
+        (bodies[g.above], bodies[g.below]): g.missing
+        for g in find_gaps([rois[i] for i in bodies])
+    }
     previous: int | None = None
+    above: int | None = None
     for pos, i in enumerate(bodies):
         own = _level_of(labels[i])
         if own is not None:
-            previous = own.order
+            previous, above = own.order, i
             continue
         if previous is not None:
-            start = previous + 1
+            start = previous + 1 + (skipped.get((above, i), 0) if above is not None else 0)
         else:
             start = _start_without_anchor_above(bodies[pos:], labels, unlabelled_run)
         level = _first_free(start, taken)
@@ -138,7 +147,7 @@ def suggest_labels(
             continue
         labels[i] = _LEVELS[level].value
         taken.add(level)
-        previous = level
+        previous, above = level, i
     return tuple(labels)
 
 
