@@ -128,8 +128,7 @@ def suggest_labels(
     unlabelled_run = sum(1 for i in bodies if labels[i] is None)
     # A skipped body (a spacing 1.5 x the usual; vbqcore.roi.levels) skips its level too.
     skipped = {
-        (bodies[g.above], bodies[g.below]): g.missing
-        for g in find_gaps([rois[i] for i in bodies])
+        (bodies[g.above], bodies[g.below]): g.missing for g in find_gaps([rois[i] for i in bodies])
     }
     previous: int | None = None
     above: int | None = None
