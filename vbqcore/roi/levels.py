@@ -9,9 +9,9 @@ disc, ~35-40 mm in the adult lumbar spine), so a centre-to-centre distance of
 and round(distance / typical) - 1 of them. The typical spacing is the smallest one (two bodies
 cannot be closer than one period, while a skipped body only makes a spacing longer); it needs
 three or more body ROIs: with two, no gap can be told and none is assumed. Relabelling one ROI
-either moves only that ROI or, when asked, re-anchors the whole column on it. Proposing the
-anchor from the sacrum is not done here: on the real test slices the last disc above the sacrum
-could not be told reliably from the signal alone, and a silent wrong anchor shifts every level.
+either moves only that ROI or, when asked, re-anchors the whole column on it. The anchor can be
+proposed from the sacrum (``vbqcore.roi.sacrum``: the column's sharp backward turn onto a
+narrower body below L5), for the reader to confirm: a silent wrong anchor shifts every level.
 """
 
 from __future__ import annotations
