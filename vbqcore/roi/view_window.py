@@ -1,0 +1,181 @@
+"""Zoom and pan: the part of the image a canvas shows, and the exact map between the two.
+
+A :class:`ViewWindow` is a whole-pixel crop of the image (``left``, ``top``, ``width``,
+``height`` in image pixels) shown stretched onto a canvas of ``canvas`` = (width, height) screen
+pixels. The window always has the proportions of the whole image, so the canvas keeps one size
+at every zoom and the page does not jump. The map is affine and exact:
+
+    canvas x = (image x - left) * canvas_width / width, and likewise for y,
+
+so an ROI read off the canvas at any zoom or pan lands on the same image pixels (the drawing
+stays in image pixels in the case; only the canvas sees the window). Pixel coordinates follow
+the rest of ``vbqcore.roi``: pixel (row r, col c) covers ``[c, c + 1) x [r, r + 1)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vbqcore.errors import RoiError
+from vbqcore.roi.geometry import roi_bounds
+from vbqcore.roi.shapes import Roi
+from vbqcore.roi.transfer import transform_roi
+
+__all__ = [
+    "ZOOM_STEPS",
+    "ViewWindow",
+    "full_view",
+    "zoomed_view",
+    "panned_view",
+    "view_around",
+    "rois_to_view",
+    "rois_from_view",
+]
+
+#: Zoom factors offered by the zoom buttons (1 = the whole image on the canvas).
+ZOOM_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+#: The smallest window side, in image pixels (zooming further shows nothing more).
+_MIN_SIDE = 8
+
+
+@dataclass(frozen=True)
+class ViewWindow:
+    """The image crop ``[left, left + width) x [top, top + height)`` (image pixels) shown on a
+    canvas of ``canvas`` = (width, height) screen pixels, for an image of ``shape`` (rows, cols).
+    """
+
+    left: int
+    top: int
+    width: int
+    height: int
+    canvas: tuple[int, int]
+    shape: tuple[int, int]
+
+    def __post_init__(self) -> None:
+        rows, cols = self.shape
+        if min(rows, cols, self.width, self.height, *self.canvas) <= 0:
+            raise RoiError(f"A view window needs positive sizes, got {self}.")
+        if self.left < 0 or self.top < 0:
+            raise RoiError(f"A view window starts inside the image, got {self}.")
+        if self.left + self.width > cols or self.top + self.height > rows:
+            raise RoiError(f"A view window ends inside the {cols} x {rows} image, got {self}.")
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Canvas pixels per image pixel along x and y."""
+        return self.canvas[0] / self.width, self.canvas[1] / self.height
+
+    @property
+    def zoom(self) -> float:
+        """How much larger than the whole-image view this window is shown (1 = whole image)."""
+        return self.shape[1] / self.width
+
+    def to_canvas(self, points: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Canvas (x, y) of image (x, y) points, shape (n, 2) or (2,)."""
+        p = np.asarray(points, dtype=float)
+        return (p - (self.left, self.top)) * self.scale
+
+    def to_image(self, points: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Image (x, y) of canvas (x, y) points: the inverse of :meth:`to_canvas`."""
+        p = np.asarray(points, dtype=float)
+        return p / self.scale + (self.left, self.top)
+
+    def crop(self, pixels: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """The window's part of an image array of ``shape``."""
+        if tuple(pixels.shape[:2]) != self.shape:
+            raise RoiError(f"The image is {pixels.shape[:2]}, the view was made for {self.shape}.")
+        return pixels[self.top : self.top + self.height, self.left : self.left + self.width]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left": self.left,
+            "top": self.top,
+            "width": self.width,
+            "height": self.height,
+            "canvas": list(self.canvas),
+            "shape": list(self.shape),
+            "zoom": round(self.zoom, 4),
+        }
+
+
+def full_view(shape: tuple[int, int], canvas: tuple[int, int]) -> ViewWindow:
+    """The whole image of ``shape`` (rows, cols) on a canvas of ``canvas`` (width, height)."""
+    return ViewWindow(0, 0, int(shape[1]), int(shape[0]), tuple(canvas), tuple(shape))  # type: ignore[arg-type]
+
+
+def _placed(
+    shape: tuple[int, int], canvas: tuple[int, int], zoom: float, cx: float, cy: float
+) -> ViewWindow:
+    """The window of zoom ``zoom`` centred as near (cx, cy) as the image edges allow."""
+    rows, cols = shape
+    if not (math.isfinite(zoom) and zoom >= 1):
+        raise RoiError(f"Zoom must be a number >= 1, got {zoom!r}.")
+    width = min(cols, max(min(_MIN_SIDE, cols), round(cols / zoom)))
+    height = min(rows, max(1, round(width * rows / cols)))
+    left = int(np.clip(round(cx - width / 2), 0, cols - width))
+    top = int(np.clip(round(cy - height / 2), 0, rows - height))
+    return ViewWindow(left, top, width, height, canvas, shape)
+
+
+def _centre(view: ViewWindow) -> tuple[float, float]:
+    return view.left + view.width / 2, view.top + view.height / 2
+
+
+def zoomed_view(
+    view: ViewWindow, zoom: float, *, centre: tuple[float, float] | None = None
+) -> ViewWindow:
+    """``view`` at zoom ``zoom`` (>= 1), about ``centre`` (image x, y; default the view's own
+    centre), kept inside the image."""
+    cx, cy = centre if centre is not None else _centre(view)
+    return _placed(view.shape, view.canvas, zoom, cx, cy)
+
+
+def panned_view(view: ViewWindow, dx: float, dy: float) -> ViewWindow:
+    """``view`` moved by (dx, dy) window sizes (e.g. 0.25 = a quarter of its width to the
+    right), stopping at the image edges."""
+    rows, cols = view.shape
+    left = int(np.clip(view.left + round(dx * view.width), 0, cols - view.width))
+    top = int(np.clip(view.top + round(dy * view.height), 0, rows - view.height))
+    return ViewWindow(left, top, view.width, view.height, view.canvas, view.shape)
+
+
+def view_around(
+    rois: Sequence[Roi], view: ViewWindow, *, margin: float = 0.35
+) -> ViewWindow | None:
+    """The largest zoom whose window holds the ROIs' bounding box widened by ``margin`` of its
+    size on each side (at least 12 px), centred on it; ``None`` without ROIs."""
+    if not rois:
+        return None
+    boxes = np.array([roi_bounds(r) for r in rois], dtype=float)  # x0, y0, x1, y1
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
+    pad_x = max(12.0, margin * (x1 - x0))
+    pad_y = max(12.0, margin * (y1 - y0))
+    rows, cols = view.shape
+    need_w = min(float(cols), x1 - x0 + 2 * pad_x)
+    need_h = min(float(rows), y1 - y0 + 2 * pad_y)
+    zoom = max(1.0, min(cols / need_w, rows / need_h))
+    placed = _placed(view.shape, view.canvas, zoom, (x0 + x1) / 2, (y0 + y1) / 2)
+    while placed.width < cols and (placed.width < need_w or placed.height < need_h):
+        zoom = cols / (placed.width + 1)  # rounding made the window a pixel too small
+        placed = _placed(view.shape, view.canvas, max(1.0, zoom), (x0 + x1) / 2, (y0 + y1) / 2)
+    return placed
+
+
+def rois_to_view(rois: Sequence[Roi], view: ViewWindow) -> list[Roi]:
+    """ROIs in image pixels -> the same ROIs in canvas pixels of ``view``."""
+    sx, sy = view.scale
+    offset = (-view.left * sx, -view.top * sy)
+    return [transform_roi(r, np.diag([sx, sy]), offset) for r in rois]
+
+
+def rois_from_view(rois: Sequence[Roi], view: ViewWindow) -> list[Roi]:
+    """ROIs in canvas pixels of ``view`` -> image pixels (the inverse of :func:`rois_to_view`)."""
+    sx, sy = view.scale
+    return [transform_roi(r, np.diag([1 / sx, 1 / sy]), (view.left, view.top)) for r in rois]
