@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from vbqcore.errors import RoiError
 from vbqcore.roi.geometry import roi_bounds
-from vbqcore.roi.shapes import Roi
+from vbqcore.roi.shapes import FreehandRoi, PolygonRoi, Roi
 from vbqcore.roi.transfer import transform_roi
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
 ZOOM_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 #: The smallest window side, in image pixels (zooming further shows nothing more).
 _MIN_SIDE = 8
+_DIGITS = 9  # decimals of a pixel kept when reading ROIs back from the canvas
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,26 @@ def rois_to_view(rois: Sequence[Roi], view: ViewWindow) -> list[Roi]:
     return [transform_roi(r, np.diag([sx, sy]), offset) for r in rois]
 
 
+def _tidy(roi: Roi) -> Roi:
+    """``roi`` with its coordinates rounded to ``_DIGITS`` decimals of a pixel."""
+    if isinstance(roi, PolygonRoi | FreehandRoi):
+        points = tuple((round(x, _DIGITS), round(y, _DIGITS)) for x, y in roi.points)
+        return replace(roi, points=points)
+    return replace(
+        roi,
+        x=round(roi.x, _DIGITS),
+        y=round(roi.y, _DIGITS),
+        width=round(roi.width, _DIGITS),
+        height=round(roi.height, _DIGITS),
+        angle=round(roi.angle, _DIGITS),
+    )
+
+
 def rois_from_view(rois: Sequence[Roi], view: ViewWindow) -> list[Roi]:
-    """ROIs in canvas pixels of ``view`` -> image pixels (the inverse of :func:`rois_to_view`)."""
+    """ROIs in canvas pixels of ``view`` -> image pixels (the inverse of :func:`rois_to_view`).
+
+    Coordinates are rounded to 1e-9 px: far below anything measurable, and it removes the
+    floating-point noise (~1e-14 px) of the round trip through the canvas, which could
+    otherwise move an outline running exactly through pixel centres off them."""
     sx, sy = view.scale
-    return [transform_roi(r, np.diag([1 / sx, 1 / sy]), (view.left, view.top)) for r in rois]
+    return [_tidy(transform_roi(r, np.diag([1 / sx, 1 / sy]), (view.left, view.top))) for r in rois]
