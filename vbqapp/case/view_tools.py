@@ -47,6 +47,7 @@ __all__ = [
     "CLICK_TOOL",
     "WINDOW_TOOL",
     "POINT_RADIUS",
+    "TOOL_NOTICES",
     "chosen_window",
     "zoom_controls",
     "click_label_control",
@@ -62,6 +63,8 @@ WINDOW_TOOL = "Window/level"
 POINT_RADIUS = 4
 _LUMBAR = ("T12", "L1", "L2", "L3", "L4", "L5", CSF)
 _PAN = 0.25  # one pan step: a quarter of the window
+#: Where the tools' messages show: below the canvas, so a click never moves the canvas.
+TOOL_NOTICES = "viewer_tools"
 
 
 def chosen_window(seq: Sequence, slice_: Slice, canvas: tuple[int, int]) -> ViewWindow:
@@ -207,9 +210,9 @@ def consume_marks(
             max(si_range[0], low),
             min(si_range[1], high),
         )
-        clear_notices("viewer")
+        clear_notices(TOOL_NOTICES)
         notify(
-            "viewer",
+            TOOL_NOTICES,
             "info",
             f"Window/level: centre {window_now[0]:.4g}, width {window_now[1]:.4g} (Custom).",
         )
@@ -222,13 +225,13 @@ def place_clicks(seq: Sequence, clicks: list[tuple[float, float]]) -> None:
     if not clicks:
         return
     choice = str(st.session_state.get(CASE_CLICK_LABEL, NEXT))
-    clear_notices("viewer")
+    clear_notices(TOOL_NOTICES)
     for x, y in clicks:
         try:
             update = place_at_click(get_case(), seq, choice, float(x), float(y))
         except VbqError as err:
-            notify("viewer", "error", f"Click at x {x:.0f}, y {y:.0f}: {err}")
+            notify(TOOL_NOTICES, "error", f"Click at x {x:.0f}, y {y:.0f}: {err}")
             continue
         put_case(update.case, redraw=(seq,))
         for i, note in enumerate(update.warnings):
-            notify("viewer", "success" if i == 0 else "warning", note)
+            notify(TOOL_NOTICES, "success" if i == 0 else "warning", note)

@@ -38,6 +38,7 @@ from vbqapp.case.session import (
 from vbqapp.case.view_tools import (
     CLICK_TOOL,
     POINT_RADIUS,
+    TOOL_NOTICES,
     WINDOW_TOOL,
     chosen_window,
     click_label_control,
@@ -323,3 +324,4 @@ def viewer(seq: Sequence) -> None:
         "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate); while "
         "the edit toggle is on the mouse moves shapes and draws nothing: turn it off to draw."
     )
+    show_notices(TOOL_NOTICES)
