@@ -163,7 +163,7 @@ def test_click_to_place_gives_the_scores_of_suggest_and_measure(  # type: ignore
         open_case_page(page, app_url)
         upload_images(page, [IMAGE])
         left, top, width, height = _zoom_to(page, "+", "Zoom 1.5×")
-        pick_tool(page, "Click to place")
+        pick_tool(page, "Click")
         for n, (label, (row, col)) in enumerate(seeds.items(), start=1):  # "next" label each time
             bb = canvas_box(page)
             x = bb["x"] + (col + 0.5 - left) * CANVAS[0] / width
@@ -202,7 +202,7 @@ def test_a_window_level_drag_changes_the_window_shown(  # type: ignore[no-untype
         wait_idle(page)
         background = page.locator("canvas.lower-canvas").first
         before = background.screenshot()
-        pick_tool(page, "Window/level")
+        pick_tool(page, "W/L")
         bb = canvas_box(page)
         x0, y0 = round(bb["x"] + 60), round(bb["y"] + 300)
         page.mouse.move(x0, y0)

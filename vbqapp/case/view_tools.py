@@ -50,6 +50,7 @@ __all__ = [
     "TOOL_NOTICES",
     "chosen_window",
     "zoom_controls",
+    "view_caption",
     "click_label_control",
     "consume_marks",
     "place_clicks",
@@ -97,9 +98,18 @@ def _zoom_lumbar(seq: Sequence, window: ViewWindow) -> None:
         _set(seq, around)
 
 
-def zoom_controls(seq: Sequence, window: ViewWindow) -> None:
-    """Zoom (out, in, whole image, lumbar region) and pan buttons, and where the view is."""
+def view_caption(window: ViewWindow) -> str:
+    """Where the view is, in words (shown under the canvas)."""
     rows, cols = window.shape
+    x1, y1 = window.left + window.width, window.top + window.height
+    return (
+        f"Zoom {window.zoom:.1f}×: columns {window.left}–{x1 - 1} and rows {window.top}–{y1 - 1} "
+        f"of {cols} × {rows}; ROIs stay in image pixels at every zoom."
+    )
+
+
+def zoom_controls(seq: Sequence, window: ViewWindow) -> None:
+    """Zoom (out, in, whole image, lumbar region) and pan buttons (one row)."""
     has_rois = bool(get_case()[seq].rois)
     buttons: list[tuple[str, str, Any, tuple[Any, ...], bool]] = [
         ("−", "Zoom out", _zoom_step, (seq, window, -1), window.zoom <= 1.0),
@@ -116,7 +126,8 @@ def zoom_controls(seq: Sequence, window: ViewWindow) -> None:
     for name, dx, dy in (("←", -1, 0), ("→", 1, 0), ("↑", 0, -1), ("↓", 0, 1)):
         moved = panned_view(window, dx * _PAN, dy * _PAN)
         buttons.append((name, f"Pan {name}", _set, (seq, moved), moved == window))
-    columns = st.columns(len(buttons), gap="small")
+    widths = [1, 1, 1.2, 1.7, 1, 1, 1, 1]  # "Lumbar" needs room for its name
+    columns = st.columns(widths, gap="small")
     for column, (name, help_text, callback, args, disabled) in zip(columns, buttons, strict=True):
         column.button(
             name,
@@ -127,11 +138,6 @@ def zoom_controls(seq: Sequence, window: ViewWindow) -> None:
             disabled=disabled,
             use_container_width=True,
         )
-    x1, y1 = window.left + window.width, window.top + window.height
-    st.caption(
-        f"Zoom {window.zoom:.1f}×: columns {window.left}–{x1 - 1} and rows {window.top}–{y1 - 1} "
-        f"of {cols} × {rows}. ROIs stay in image pixels at every zoom."
-    )
 
 
 def click_label_control(*, enabled: bool) -> str:

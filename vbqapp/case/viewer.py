@@ -44,6 +44,7 @@ from vbqapp.case.view_tools import (
     click_label_control,
     consume_marks,
     place_clicks,
+    view_caption,
     zoom_controls,
 )
 from vbqapp.state import CASE_BACKGROUNDS, CASE_TOOL, WindowChoice, get_window, set_window
@@ -83,6 +84,8 @@ TOOLS = {
 #: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
 #: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
 DISPLAY_LONGEST = 464
+#: Shorter names on the tool buttons, so all six fit beside each other in the image column.
+_SHORT = {CLICK_TOOL: "Click", WINDOW_TOOL: "W/L"}
 _STROKE, _FILL = "#ffd400", "rgba(255, 212, 0, 0.10)"
 _MEMO_SIZE = 8
 _TIPS = {
@@ -91,10 +94,10 @@ _TIPS = {
     "ellipse.",
     "Polygon": "Click each corner; close the polygon by clicking its first point.",
     "Freehand": "Draw the outline; it is closed from the last point to the first.",
-    CLICK_TOOL: "Click once inside a body (or in the thecal sac for the CSF): the ROI of the "
-    "label chosen under 'Click places' is proposed there; nothing is drawn by dragging.",
-    WINDOW_TOOL: "Drag on the image: right widens the window, left narrows it; down raises the "
-    "level (darker), up lowers it. The line is not kept as an ROI.",
+    CLICK_TOOL: "Click to place: click once inside a body (or in the thecal sac for the CSF): "
+    "the ROI of the label chosen under 'Click places' is proposed there; dragging draws nothing.",
+    WINDOW_TOOL: "Window/level (W/L): drag on the image: right widens the window, left narrows "
+    "it; down raises the level (darker), up lowers it. The line is not kept as an ROI.",
 }
 
 
@@ -272,7 +275,7 @@ def viewer(seq: Sequence) -> None:
     show_notices("viewer")
     show_notices("canvas")
     count = len(state.series.slices)
-    controls = st.columns([3, 2])
+    controls = st.columns([5, 3, 5])
     with controls[0]:
         if count > 1:
             key = widget_key("slice", seq.value, state.revision)
@@ -288,7 +291,9 @@ def viewer(seq: Sequence) -> None:
             )
         else:
             st.caption("One slice.")
-    with controls[1]:
+    with controls[1]:  # always shown, so the canvas below never moves
+        click_label_control(enabled=st.session_state.get(CASE_TOOL) == CLICK_TOOL)
+    with controls[2]:
         window = _window_controls(seq, state.slice)
     state = get_case()[seq]  # the slice callback may have changed it
     assert state.series is not None and state.slice is not None
@@ -296,13 +301,15 @@ def viewer(seq: Sequence) -> None:
     zoom_controls(seq, chosen_window(seq, state.slice, size))
     tool_key = widget_key("tool")
     seed(tool_key, st.session_state.get(CASE_TOOL, "Rectangle"))
-    tools = st.columns([4, 1])  # always both, so the canvas below never moves
-    with tools[0]:
-        tool = st.segmented_control(
-            "Tool", list(TOOLS), key=tool_key, required=True, on_change=_on_tool, args=(tool_key,)
-        )
-    with tools[1]:
-        click_label_control(enabled=tool == CLICK_TOOL)
+    tool = st.segmented_control(
+        "Tool",
+        list(TOOLS),
+        key=tool_key,
+        required=True,
+        on_change=_on_tool,
+        args=(tool_key,),
+        format_func=lambda name: _SHORT.get(name, name),
+    )
     view = _mounted_view(seq, state, state.slice)
     st_canvas(
         fill_color=_FILL,
@@ -319,8 +326,10 @@ def viewer(seq: Sequence) -> None:
         point_display_radius=POINT_RADIUS,
     )
     mid = " (mid-sagittal)" if state.slice_index == state.series.default_index else ""
+    where = view_caption(_window(view))
     st.caption(
-        f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {_TIPS.get(str(tool), '')} "
+        f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {where} "
+        f"{_TIPS.get(str(tool), '')} "
         "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate); while "
         "the edit toggle is on the mouse moves shapes and draws nothing: turn it off to draw."
     )
