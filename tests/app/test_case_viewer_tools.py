@@ -59,15 +59,18 @@ def test_zoom_in_remounts_the_canvas_at_the_window_and_keeps_the_rois_in_image_p
     _button(at, "+").click().run()
     after = _view(at)
     assert after.key != before.key
-    # 400 / 1.5 = 266.7 -> 267 columns, 267 * 700 / 400 = 467.25 -> 467 rows, centred on
-    # (200, 350): left = round(200 - 133.5) = 66 (round half to even), top = round(350 - 233.5)
+    # zoom 1.5: 1.5 * 464 / 700 = 0.99429 screen px per image px; the window fills the
+    # 480 x 464 box: min(400, round(482.8)) = 400 columns, round(466.67) = 467 rows, canvas
+    # round(400 * 0.99429) = 398 x 464; centred on (200, 350): top = round(116.5) = 116 (half
+    # to even)
     w = after.window
-    assert (w.left, w.top, w.width, w.height) == (66, 116, 267, 467)
-    # The L3 box on the canvas: (x - 66) * 265 / 267 for its centre 186 -> 118.6...
+    assert (w.left, w.top, w.width, w.height, w.canvas) == (0, 116, 400, 467, (398, 464))
+    assert after.size == (398, 464)
+    # The L3 box on the canvas: its centre x 186 -> 186 * 398 / 400
     (obj,) = after.initial["objects"]
-    assert obj["left"] == pytest.approx((186 - 66) * 265 / 267)
+    assert obj["left"] == pytest.approx(186 * 398 / 400)
     assert obj["top"] == pytest.approx((383.5 - 116) * 464 / 467)
-    assert obj["width"] == pytest.approx(52 * 265 / 267)
+    assert obj["width"] == pytest.approx(52 * 398 / 400)
     # The canvas sends its drawing back unchanged: the case keeps the same ROI.
     _send(at, after.initial["objects"])
     (roi,) = _rois(at)
@@ -77,10 +80,10 @@ def test_zoom_in_remounts_the_canvas_at_the_window_and_keeps_the_rois_in_image_p
 def test_a_box_drawn_at_zoom_lands_on_the_image_pixels_under_it() -> None:
     at = _page_with([RectRoi(160, 367, 52, 33, label="L3")])
     _button(at, "+").click().run()
-    _button(at, "+").click().run()  # zoom 2: 200 x 350 px window
+    _button(at, "+").click().run()  # zoom 2: round(480 / 1.32571) x round(464 / 1.32571) px
     w = _view(at).window
-    assert (w.width, w.height) == (200, 350)
-    sx, sy = 265 / 200, 464 / 350
+    assert (w.width, w.height, w.canvas) == (362, 350, (480, 464))
+    sx, sy = 480 / 362, 464 / 350
     # A rect as the rect tool sends it: origin at the outer stroke corner (2 px stroke).
     rect = {
         "type": "rect",

@@ -41,7 +41,7 @@ from vbqcore.roi.shapes import roi_from_dict
 pytestmark = pytest.mark.browser
 
 IMAGE = DATA / "tptbox_T2_sag_T9-S1.png"
-CANVAS = (265, 464)
+CANVAS = (265, 464)  # at zoom 1 (zoomed in, the canvas grows to at most 480 x 464)
 _VIEW = re.compile(r"Zoom [\d.]+×: columns (\d+)–(\d+) and rows (\d+)–(\d+) of 400 × 700")
 
 
@@ -61,13 +61,14 @@ def _zoom_to(page, name: str, caption: str) -> tuple[int, int, int, int]:  # typ
     return _window(page)
 
 
-def _edge(origin: float, window, target: float, axis: int, *, same_gap: bool):  # type: ignore[no-untyped-def]
+def _edge(bb, window, target: float, axis: int, *, same_gap: bool):  # type: ignore[no-untyped-def]
     """The whole viewport pixel putting a box edge nearest ``target`` (image px) while at least
     0.05 px from every pixel centre (so the pixels it takes are not a rounding matter) and, with
     ``same_gap``, between the same two pixel centres as ``target``; returns (viewport px, image
     edge)."""
     left, top, width, height = window
-    start, size, canvas = (left, width, CANVAS[0]) if axis == 0 else (top, height, CANVAS[1])
+    origin, canvas = (bb["x"], bb["width"]) if axis == 0 else (bb["y"], bb["height"])
+    start, size = (left, width) if axis == 0 else (top, height)
     scale = canvas / size
     guess = origin + (target - start) * scale
     best: tuple[float, int, float] | None = None
@@ -87,7 +88,7 @@ def _drag(page, window, box, *, same_gap: bool = False) -> list[float]:  # type:
     bb = canvas_box(page)
     # The far edge is the near one plus the drag's extent, so it is 1 canvas px inside too.
     (px0, x0), (py0, y0), (px1, x1), (py1, y1) = (
-        _edge(bb["x" if axis == 0 else "y"], window, value, axis, same_gap=same_gap)
+        _edge(bb, window, value, axis, same_gap=same_gap)
         for value, axis in zip(box, (0, 1, 0, 1), strict=True)
     )
     page.mouse.move(px0, py0)
@@ -166,8 +167,8 @@ def test_click_to_place_gives_the_scores_of_suggest_and_measure(  # type: ignore
         pick_tool(page, "Click")
         for n, (label, (row, col)) in enumerate(seeds.items(), start=1):  # "next" label each time
             bb = canvas_box(page)
-            x = bb["x"] + (col + 0.5 - left) * CANVAS[0] / width
-            y = bb["y"] + (row + 0.5 - top) * CANVAS[1] / height
+            x = bb["x"] + (col + 0.5 - left) * bb["width"] / width
+            y = bb["y"] + (row + 0.5 - top) * bb["height"] / height
             page.mouse.click(x, y)
             note = page.get_by_text(re.compile(rf"^(T1|T2|STIR) {label}: placed at row \d+"))
             note.wait_for()

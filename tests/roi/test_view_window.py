@@ -22,27 +22,32 @@ from vbqcore.roi.view_window import (
 )
 
 SHAPE = (700, 400)  # rows, cols: the real T2 slice's size
-CANVAS = (265, 464)
+BOX = (480, 464)  # the case viewer's largest canvas (width, height)
 
 shapes = st.tuples(st.integers(16, 900), st.integers(16, 900))
 zooms = st.sampled_from([1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]) | st.floats(1.0, 20.0)
 
 
-def test_full_view_is_the_whole_image_and_the_display_scale() -> None:
-    v = full_view(SHAPE, CANVAS)
-    assert (v.left, v.top, v.width, v.height, v.zoom) == (0, 0, 400, 700, 1.0)
+def test_full_view_is_the_whole_image_at_the_display_size() -> None:
+    v = full_view(SHAPE, BOX)
+    # display_size((700, 400), longest=464): 464 / 700 = 0.66286 -> 265 x 464
+    assert (v.left, v.top, v.width, v.height, v.zoom, v.canvas) == (0, 0, 400, 700, 1.0, (265, 464))
     assert v.scale == (265 / 400, 464 / 700)
+    # a landscape image keeps its longer side on 464 px too (not the 480 px box width)
+    assert full_view((256, 512), BOX).canvas == (464, 232)
 
 
 def test_zoom_two_by_hand() -> None:
-    # zoom 2 about (100, 500): 200 x 350 window, left = 100 - 100 = 0, top = 500 - 175 = 325
-    v = zoomed_view(full_view(SHAPE, CANVAS), 2.0, centre=(100, 500))
-    assert (v.left, v.top, v.width, v.height) == (0, 325, 200, 350)
-    # image (150, 400) -> canvas ((150 - 0) * 265 / 200, (400 - 325) * 464 / 350)
-    np.testing.assert_allclose(v.to_canvas((150, 400)), (198.75, 99.42857142857143))
+    # zoom 2: 2 * 464 / 700 = 1.32571 screen px per image px; the window fills the box:
+    # round(480 / 1.32571) = 362 columns, round(464 / 1.32571) = 350 rows, canvas 480 x 464;
+    # about (100, 500): left = round(100 - 181) -> 0, top = 500 - 175 = 325
+    v = zoomed_view(full_view(SHAPE, BOX), 2.0, centre=(100, 500))
+    assert (v.left, v.top, v.width, v.height, v.canvas) == (0, 325, 362, 350, (480, 464))
+    # image (150, 400) -> canvas ((150 - 0) * 480 / 362, (400 - 325) * 464 / 350)
+    np.testing.assert_allclose(v.to_canvas((150, 400)), (150 * 480 / 362, 75 * 464 / 350))
     # near the edge the window stops inside the image
-    v = zoomed_view(full_view(SHAPE, CANVAS), 2.0, centre=(399, 699))
-    assert (v.left, v.top) == (200, 350)
+    v = zoomed_view(full_view(SHAPE, BOX), 2.0, centre=(399, 699))
+    assert (v.left, v.top) == (400 - 362, 350)
 
 
 @settings(max_examples=200, deadline=None)
@@ -55,15 +60,15 @@ def test_zoom_two_by_hand() -> None:
 )
 def test_round_trip_and_window_inside_the_image(shape, zoom, cx, cy, points) -> None:
     v = zoomed_view(full_view(shape, (300, 400)), zoom, centre=(cx, cy))
+    w, h = v.canvas
+    assert w <= 300 and h <= 400
     assert 0 <= v.left and v.left + v.width <= shape[1]
     assert 0 <= v.top and v.top + v.height <= shape[0]
     p = np.array(points)
     np.testing.assert_allclose(v.to_image(v.to_canvas(p)), p, atol=1e-9)
     # The window's corners map to the canvas's corners.
     np.testing.assert_allclose(v.to_canvas((v.left, v.top)), (0, 0), atol=1e-9)
-    np.testing.assert_allclose(
-        v.to_canvas((v.left + v.width, v.top + v.height)), (300, 400), atol=1e-9
-    )
+    np.testing.assert_allclose(v.to_canvas((v.left + v.width, v.top + v.height)), (w, h), atol=1e-9)
 
 
 @settings(max_examples=100, deadline=None)
@@ -79,7 +84,7 @@ def test_round_trip_and_window_inside_the_image(shape, zoom, cx, cy, points) -> 
 )
 def test_rois_through_the_canvas_json_at_any_zoom_and_pan(zoom, dx, dy, x, y, w, h, angle):
     """image -> window -> Fabric JSON -> window -> image gives the same ROI and pixels."""
-    v = panned_view(zoomed_view(full_view(SHAPE, CANVAS), zoom), dx, dy)
+    v = panned_view(zoomed_view(full_view(SHAPE, BOX), zoom), dx, dy)
     rois = [RectRoi(x, y, w, h, angle=angle, label="L2"), EllipseRoi(x, y, w, h, label="CSF")]
     rois.append(PolygonRoi(((x, y), (x + w, y), (x, y + h))))
     fabric = rois_to_canvas(rois_to_view(rois, v), label_chips=False)
@@ -95,7 +100,7 @@ def test_the_same_box_measures_the_same_pixels_at_two_zooms() -> None:
     pixels = rng.normal(100, 20, SHAPE)
     results = []
     for zoom, centre in ((1.0, None), (4.0, (200, 315))):
-        v = zoomed_view(full_view(SHAPE, CANVAS), zoom, centre=centre)
+        v = zoomed_view(full_view(SHAPE, BOX), zoom, centre=centre)
         sx, sy = v.scale
         drawn = {  # the rect tool: origin at the outer stroke corner, 2 px stroke
             "type": "rect",
@@ -116,7 +121,7 @@ def test_the_same_box_measures_the_same_pixels_at_two_zooms() -> None:
 
 
 def test_view_around_holds_the_rois_and_pan_stops_at_the_edges() -> None:
-    v = full_view(SHAPE, CANVAS)
+    v = full_view(SHAPE, BOX)
     rois = [RectRoi(176, 230, 50, 30), RectRoi(160, 367, 52, 33)]
     around = view_around(rois, v)
     assert around is not None and around.zoom > 1.5
@@ -125,14 +130,14 @@ def test_view_around_holds_the_rois_and_pan_stops_at_the_edges() -> None:
     assert view_around([], v) is None
     zoomed = zoomed_view(v, 2.0)
     far = panned_view(zoomed, 10, -10)
-    assert (far.left, far.top) == (200, 0)
+    assert (far.left, far.top) == (400 - zoomed.width, 0)
     assert panned_view(far, 10, -10) == far
 
 
 def test_bad_windows_and_zooms_are_refused() -> None:
     with pytest.raises(RoiError, match="ends inside"):
-        ViewWindow(300, 0, 200, 100, CANVAS, SHAPE)
+        ViewWindow(300, 0, 200, 100, (265, 464), SHAPE)
     with pytest.raises(RoiError, match="Zoom must be"):
-        zoomed_view(full_view(SHAPE, CANVAS), 0.5)
+        zoomed_view(full_view(SHAPE, BOX), 0.5)
     with pytest.raises(RoiError, match="was made for"):
-        full_view(SHAPE, CANVAS).crop(np.zeros((10, 10)))
+        full_view(SHAPE, BOX).crop(np.zeros((10, 10)))

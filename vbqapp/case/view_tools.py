@@ -68,13 +68,13 @@ _PAN = 0.25  # one pan step: a quarter of the window
 TOOL_NOTICES = "viewer_tools"
 
 
-def chosen_window(seq: Sequence, slice_: Slice, canvas: tuple[int, int]) -> ViewWindow:
-    """The zoom/pan window chosen for ``seq`` (the whole image when none fits this slice)."""
+def chosen_window(seq: Sequence, slice_: Slice, box: tuple[int, int]) -> ViewWindow:
+    """The zoom/pan window chosen for ``seq`` within a canvas of at most ``box`` (the whole
+    image when none fits this slice)."""
     window = st.session_state.get(CASE_ZOOM, {}).get(seq.value)
-    if isinstance(window, ViewWindow) and window.shape == slice_.shape:
-        if window.canvas == canvas:
-            return window
-    return full_view(slice_.shape, canvas)
+    if isinstance(window, ViewWindow) and window.shape == slice_.shape and window.box == box:
+        return window
+    return full_view(slice_.shape, box)
 
 
 def _set(seq: Sequence, window: ViewWindow) -> None:
@@ -85,9 +85,9 @@ def _zoom_step(seq: Sequence, window: ViewWindow, step: int) -> None:
     now = window.zoom
     if step > 0:
         # a window is whole pixels, so its zoom is a step only to within rounding (1.498)
-        target = next((z for z in ZOOM_STEPS if z > now * 1.02), ZOOM_STEPS[-1])
+        target = next((z for z in ZOOM_STEPS if z > now * 1.001), ZOOM_STEPS[-1])
     else:
-        target = next((z for z in reversed(ZOOM_STEPS) if z < now / 1.02), 1.0)
+        target = next((z for z in reversed(ZOOM_STEPS) if z < now / 1.001), 1.0)
     _set(seq, zoomed_view(window, target))
 
 
@@ -113,8 +113,8 @@ def zoom_controls(seq: Sequence, window: ViewWindow) -> None:
     has_rois = bool(get_case()[seq].rois)
     buttons: list[tuple[str, str, Any, tuple[Any, ...], bool]] = [
         ("−", "Zoom out", _zoom_step, (seq, window, -1), window.zoom <= 1.0),
-        ("+", "Zoom in", _zoom_step, (seq, window, 1), window.zoom >= ZOOM_STEPS[-1] / 1.02),
-        ("Fit", "The whole image", _set, (seq, full_view(window.shape, window.canvas)), False),
+        ("+", "Zoom in", _zoom_step, (seq, window, 1), window.zoom >= ZOOM_STEPS[-1]),
+        ("Fit", "The whole image", _set, (seq, full_view(window.shape, window.limits)), False),
         (
             "Lumbar",
             "Zoom to the box around the T12-L5 and CSF ROIs (place or draw one first)",

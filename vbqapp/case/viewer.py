@@ -59,11 +59,11 @@ from vbqcore.imaging.window_choice import (
     to_bounds,
 )
 from vbqcore.imaging.windowing import display_window, to_preview
-from vbqcore.roi.annotate import display_size, render_view
+from vbqcore.roi.annotate import render_view
 from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
 from vbqcore.roi.shapes import Roi
 from vbqcore.roi.transfer import transform_roi
-from vbqcore.roi.view_window import ViewWindow, full_view, rois_from_view, rois_to_view
+from vbqcore.roi.view_window import ViewWindow, rois_from_view, rois_to_view
 
 __all__ = ["TOOLS", "sync_from_canvas", "viewer", "current_window"]
 
@@ -84,6 +84,9 @@ TOOLS = {
 #: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
 #: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
 DISPLAY_LONGEST = 464
+#: Widest canvas once zoomed in: the image column's width at 1280 px with the sidebar open.
+DISPLAY_WIDEST = 480
+_BOX = (DISPLAY_WIDEST, DISPLAY_LONGEST)
 #: Shorter names on the tool buttons, so all six fit beside each other in the image column.
 _SHORT = {CLICK_TOOL: "Click", WINDOW_TOOL: "W/L"}
 _STROKE, _FILL = "#ffd400", "rgba(255, 212, 0, 0.10)"
@@ -103,7 +106,9 @@ _TIPS = {
 
 def _window(view: CanvasView) -> ViewWindow:
     """The image window the mounted canvas shows (the whole image for a canvas without one)."""
-    return view.window if view.window is not None else full_view(view.shape, view.size)
+    if view.window is not None:
+        return view.window
+    return ViewWindow(0, 0, view.shape[1], view.shape[0], view.size, view.shape)
 
 
 def _drawn_rois(drawing: Mapping[str, Any], view: CanvasView) -> tuple[list[Roi], list[str]]:
@@ -149,8 +154,8 @@ def sync_from_canvas(seq: Sequence) -> None:
 
 def _mounted_view(seq: Sequence, state: SequenceCase, slice_: Slice) -> CanvasView:
     """The canvas to show: the live one, or a new one drawn from the case's ROIs."""
-    size = display_size(slice_.shape, longest=DISPLAY_LONGEST)
-    window = chosen_window(seq, slice_, size)
+    window = chosen_window(seq, slice_, _BOX)
+    size = window.canvas
     view = canvas_view(seq)
     live = view is not None and view.key in st.session_state
     if (
@@ -297,8 +302,7 @@ def viewer(seq: Sequence) -> None:
         window = _window_controls(seq, state.slice)
     state = get_case()[seq]  # the slice callback may have changed it
     assert state.series is not None and state.slice is not None
-    size = display_size(state.slice.shape, longest=DISPLAY_LONGEST)
-    zoom_controls(seq, chosen_window(seq, state.slice, size))
+    zoom_controls(seq, chosen_window(seq, state.slice, _BOX))
     tool_key = widget_key("tool")
     seed(tool_key, st.session_state.get(CASE_TOOL, "Rectangle"))
     tool = st.segmented_control(

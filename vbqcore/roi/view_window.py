@@ -2,8 +2,10 @@
 
 A :class:`ViewWindow` is a whole-pixel crop of the image (``left``, ``top``, ``width``,
 ``height`` in image pixels) shown stretched onto a canvas of ``canvas`` = (width, height) screen
-pixels. The window always has the proportions of the whole image, so the canvas keeps one size
-at every zoom and the page does not jump. The map is affine and exact:
+pixels, at most ``box``. Zoom 1 shows the whole image with its longer side ``min(box)`` pixels
+(as ``vbqcore.roi.annotate.display_size``); zoom z shows z times larger and the window grows to
+fill the box, so a tall sagittal slice uses the column's whole width once zoomed. The map is
+affine and exact:
 
     canvas x = (image x - left) * canvas_width / width, and likewise for y,
 
@@ -57,6 +59,8 @@ class ViewWindow:
     height: int
     canvas: tuple[int, int]
     shape: tuple[int, int]
+    zoom: float = 1.0
+    box: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         rows, cols = self.shape
@@ -73,9 +77,9 @@ class ViewWindow:
         return self.canvas[0] / self.width, self.canvas[1] / self.height
 
     @property
-    def zoom(self) -> float:
-        """How much larger than the whole-image view this window is shown (1 = whole image)."""
-        return self.shape[1] / self.width
+    def limits(self) -> tuple[int, int]:
+        """The largest canvas (width, height) this view may use."""
+        return self.box if self.box is not None else self.canvas
 
     def to_canvas(self, points: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Canvas (x, y) of image (x, y) points, shape (n, 2) or (2,)."""
@@ -105,23 +109,36 @@ class ViewWindow:
         }
 
 
-def full_view(shape: tuple[int, int], canvas: tuple[int, int]) -> ViewWindow:
-    """The whole image of ``shape`` (rows, cols) on a canvas of ``canvas`` (width, height)."""
-    return ViewWindow(0, 0, int(shape[1]), int(shape[0]), tuple(canvas), tuple(shape))  # type: ignore[arg-type]
+def _fit_scale(shape: tuple[int, int], box: tuple[int, int]) -> float:
+    """Screen px per image px at zoom 1: the longer image side on ``min(box)`` pixels."""
+    return min(box) / max(shape)
+
+
+def full_view(shape: tuple[int, int], box: tuple[int, int]) -> ViewWindow:
+    """The whole image of ``shape`` (rows, cols) at zoom 1 within a canvas of at most ``box``
+    (width, height): the canvas is ``display_size(shape, longest=min(box))``."""
+    return _placed(shape, box, 1.0, shape[1] / 2, shape[0] / 2)
 
 
 def _placed(
-    shape: tuple[int, int], canvas: tuple[int, int], zoom: float, cx: float, cy: float
+    shape: tuple[int, int], box: tuple[int, int], zoom: float, cx: float, cy: float
 ) -> ViewWindow:
     """The window of zoom ``zoom`` centred as near (cx, cy) as the image edges allow."""
-    rows, cols = shape
+    rows, cols = (int(v) for v in shape)
     if not (math.isfinite(zoom) and zoom >= 1):
         raise RoiError(f"Zoom must be a number >= 1, got {zoom!r}.")
-    width = min(cols, max(min(_MIN_SIDE, cols), round(cols / zoom)))
-    height = min(rows, max(1, round(width * rows / cols)))
+    if min(rows, cols, *box) <= 0:
+        raise RoiError(f"Image {shape} and canvas box {box} must have positive sizes.")
+    scale = zoom * _fit_scale((rows, cols), box)
+    width = min(cols, max(min(_MIN_SIDE, cols), round(box[0] / scale)))
+    height = min(rows, max(min(_MIN_SIDE, rows), round(box[1] / scale)))
+    canvas = (
+        max(1, min(box[0], round(width * scale))),
+        max(1, min(box[1], round(height * scale))),
+    )
     left = int(np.clip(round(cx - width / 2), 0, cols - width))
     top = int(np.clip(round(cy - height / 2), 0, rows - height))
-    return ViewWindow(left, top, width, height, canvas, shape)
+    return ViewWindow(left, top, width, height, canvas, (rows, cols), zoom, tuple(box))  # type: ignore[arg-type]
 
 
 def _centre(view: ViewWindow) -> tuple[float, float]:
@@ -134,7 +151,7 @@ def zoomed_view(
     """``view`` at zoom ``zoom`` (>= 1), about ``centre`` (image x, y; default the view's own
     centre), kept inside the image."""
     cx, cy = centre if centre is not None else _centre(view)
-    return _placed(view.shape, view.canvas, zoom, cx, cy)
+    return _placed(view.shape, view.limits, zoom, cx, cy)
 
 
 def panned_view(view: ViewWindow, dx: float, dy: float) -> ViewWindow:
@@ -143,7 +160,7 @@ def panned_view(view: ViewWindow, dx: float, dy: float) -> ViewWindow:
     rows, cols = view.shape
     left = int(np.clip(view.left + round(dx * view.width), 0, cols - view.width))
     top = int(np.clip(view.top + round(dy * view.height), 0, rows - view.height))
-    return ViewWindow(left, top, view.width, view.height, view.canvas, view.shape)
+    return replace(view, left=left, top=top)
 
 
 def view_around(
@@ -159,13 +176,16 @@ def view_around(
     pad_x = max(12.0, margin * (x1 - x0))
     pad_y = max(12.0, margin * (y1 - y0))
     rows, cols = view.shape
+    box = view.limits
     need_w = min(float(cols), x1 - x0 + 2 * pad_x)
     need_h = min(float(rows), y1 - y0 + 2 * pad_y)
-    zoom = max(1.0, min(cols / need_w, rows / need_h))
-    placed = _placed(view.shape, view.canvas, zoom, (x0 + x1) / 2, (y0 + y1) / 2)
-    while placed.width < cols and (placed.width < need_w or placed.height < need_h):
-        zoom = cols / (placed.width + 1)  # rounding made the window a pixel too small
-        placed = _placed(view.shape, view.canvas, max(1.0, zoom), (x0 + x1) / 2, (y0 + y1) / 2)
+    fit = _fit_scale(view.shape, box)
+    zoom = max(1.0, min(box[0] / (fit * need_w), box[1] / (fit * need_h)))
+    centre = (x0 + x1) / 2, (y0 + y1) / 2
+    placed = _placed(view.shape, box, zoom, *centre)
+    while zoom > 1.0 and (placed.width < need_w or placed.height < need_h):
+        zoom = max(1.0, zoom / 1.01)  # rounding made the window a pixel too small
+        placed = _placed(view.shape, box, zoom, *centre)
     return placed
 
 
