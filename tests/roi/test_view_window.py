@@ -128,6 +128,8 @@ def test_view_around_holds_the_rois_and_pan_stops_at_the_edges() -> None:
     assert around.left <= 160 and around.left + around.width >= 226
     assert around.top <= 230 and around.top + around.height >= 400
     assert view_around([], v) is None
+    one = view_around([RectRoi(180, 300, 20, 20)], v, max_zoom=3.0)
+    assert one is not None and one.zoom == 3.0
     zoomed = zoomed_view(v, 2.0)
     far = panned_view(zoomed, 10, -10)
     assert (far.left, far.top) == (400 - zoomed.width, 0)

@@ -64,6 +64,8 @@ WINDOW_TOOL = "Window/level"
 POINT_RADIUS = 4
 _LUMBAR = ("T12", "L1", "L2", "L3", "L4", "L5", CSF)
 _PAN = 0.25  # one pan step: a quarter of the window
+#: "Lumbar" never zooms further than this: one body alone should still show its neighbours.
+_LUMBAR_MAX_ZOOM = 3.0
 #: Where the tools' messages show: below the canvas, so a click never moves the canvas.
 TOOL_NOTICES = "viewer_tools"
 
@@ -93,7 +95,7 @@ def _zoom_step(seq: Sequence, window: ViewWindow, step: int) -> None:
 
 def _zoom_lumbar(seq: Sequence, window: ViewWindow) -> None:
     rois = [r for r in get_case()[seq].rois if r.label in _LUMBAR] or list(get_case()[seq].rois)
-    around = view_around(rois, window)
+    around = view_around(rois, window, max_zoom=_LUMBAR_MAX_ZOOM)
     if around is not None:
         _set(seq, around)
 

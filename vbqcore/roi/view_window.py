@@ -164,10 +164,15 @@ def panned_view(view: ViewWindow, dx: float, dy: float) -> ViewWindow:
 
 
 def view_around(
-    rois: Sequence[Roi], view: ViewWindow, *, margin: float = 0.35
+    rois: Sequence[Roi],
+    view: ViewWindow,
+    *,
+    margin: float = 0.35,
+    max_zoom: float = ZOOM_STEPS[-1],
 ) -> ViewWindow | None:
-    """The largest zoom whose window holds the ROIs' bounding box widened by ``margin`` of its
-    size on each side (at least 12 px), centred on it; ``None`` without ROIs."""
+    """The largest zoom (at most ``max_zoom``) whose window holds the ROIs' bounding box
+    widened by ``margin`` of its size on each side (at least 12 px), centred on it; ``None``
+    without ROIs."""
     if not rois:
         return None
     boxes = np.array([roi_bounds(r) for r in rois], dtype=float)  # x0, y0, x1, y1
@@ -180,7 +185,7 @@ def view_around(
     need_w = min(float(cols), x1 - x0 + 2 * pad_x)
     need_h = min(float(rows), y1 - y0 + 2 * pad_y)
     fit = _fit_scale(view.shape, box)
-    zoom = max(1.0, min(box[0] / (fit * need_w), box[1] / (fit * need_h)))
+    zoom = max(1.0, min(max_zoom, box[0] / (fit * need_w), box[1] / (fit * need_h)))
     centre = (x0 + x1) / 2, (y0 + y1) / 2
     placed = _placed(view.shape, box, zoom, *centre)
     while zoom > 1.0 and (placed.width < need_w or placed.height < need_h):
