@@ -51,6 +51,8 @@ __all__ = [
     "CASE_PENDING_PICK",
     "CASE_PENDING_COPY",
     "CASE_BACKGROUNDS",
+    "CASE_ZOOM",
+    "CASE_CLICK_LABEL",
     "CASE_WIDGET_PREFIX",
     "CASE_LATEST_RESULT",
     "COHORT_INCOMING_DATASET",
@@ -138,6 +140,10 @@ CASE_PENDING_PICK = "case_pending_pick"
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
 CASE_BACKGROUNDS = "case_backgrounds"
+#: Per sequence, the zoom/pan window shown: ``{"T2": vbqcore.roi.view_window.ViewWindow}``.
+CASE_ZOOM = "case_zoom"
+#: The label the "Click to place" tool gives a click (a label or "next").
+CASE_CLICK_LABEL = "case_click_label"
 #: Prefix of every widget key on the case page.
 CASE_WIDGET_PREFIX = "case_w_"
 
