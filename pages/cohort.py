@@ -8,6 +8,7 @@ from vbqapp.cohort.data import data_panel
 from vbqapp.cohort.downloads import csv_button
 from vbqapp.cohort.filters import show_counts, sidebar_filters
 from vbqapp.cohort.planning import plan_study_panel
+from vbqapp.cohort.prefetch import prefetch
 from vbqapp.cohort.views.menu import DEFAULT_VIEW, VIEWS, show_view
 from vbqapp.cohort.warmup import start_warmup
 from vbqapp.routing import require_router
@@ -59,5 +60,7 @@ except VbqError as err:
     st.error(md_escape(err), icon=":material/error:")
 
 plan_study_panel(ctx)
-# After the view is drawn: the other views' imports, in the background, once per process.
+# After the view is drawn, in the background: the other views' imports (once per process) and
+# their default analyses of these rows (once per table).
 start_warmup()
+prefetch(ctx.key, cohort)
