@@ -49,6 +49,8 @@ __all__ = [
     "CASE_NOTICES",
     "CASE_PENDING_UPLOAD",
     "CASE_PENDING_PICK",
+    "CASE_MEASURED",
+    "CASE_UPLOAD_VIEW",
     "CASE_PENDING_COPY",
     "CASE_BACKGROUNDS",
     "CASE_ZOOM",
@@ -136,6 +138,11 @@ CASE_NOTICES = "case_notices"
 CASE_PENDING_UPLOAD = "case_pending_upload"
 #: [(number, UploadedSeries)] whose sequence could not be told: held until the user picks one.
 CASE_PENDING_PICK = "case_pending_pick"
+#: {Sequence: MeasuredSequence}: each sequence's ROI measurements, reused while unchanged.
+CASE_MEASURED = "case_measured"
+#: What the upload panel showed at the last full run; the ROI fragment reruns the whole page
+#: when a change made inside it (a restored case) would alter that panel.
+CASE_UPLOAD_VIEW = "case_upload_view"
 #: A copy of ROIs waiting for confirmation because the targets have ROIs: a :class:`PendingCopy`.
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
