@@ -8,23 +8,13 @@ from vbqapp.cohort.data import data_panel
 from vbqapp.cohort.downloads import csv_button
 from vbqapp.cohort.filters import show_counts, sidebar_filters
 from vbqapp.cohort.planning import plan_study_panel
-from vbqapp.cohort.views import distributions as cohort_view_distributions
-from vbqapp.cohort.views import overview as cohort_view_overview
-from vbqapp.cohort.views import regression as cohort_view_regression
-from vbqapp.cohort.views import roc as cohort_view_roc
-from vbqapp.cohort.views import subgroups as cohort_view_subgroups
+from vbqapp.cohort.prefetch import prefetch
+from vbqapp.cohort.views.menu import DEFAULT_VIEW, VIEWS, show_view
+from vbqapp.cohort.warmup import start_warmup
 from vbqapp.routing import require_router
 from vbqapp.text import md_escape
 from vbqcore.cohort.analysis import readiness_message
 from vbqcore.errors import VbqError
-
-VIEWS = {
-    "Overview": cohort_view_overview.show,
-    "Distributions": cohort_view_distributions.show,
-    "ROC": cohort_view_roc.show,
-    "Regression": cohort_view_regression.show,
-    "Subgroups": cohort_view_subgroups.show,
-}
 
 require_router()  # a deep link on a fresh server must still go through app.py
 
@@ -62,11 +52,15 @@ if problem is not None:
     st.stop()
 
 view = st.segmented_control(
-    "View", list(VIEWS), default="Overview", required=True, key="cohort_view", bind="query-params"
+    "View", list(VIEWS), default=DEFAULT_VIEW, required=True, key="cohort_view", bind="query-params"
 )
 try:
-    VIEWS[view or "Overview"](ctx)
+    show_view(view or DEFAULT_VIEW, ctx)
 except VbqError as err:
     st.error(md_escape(err), icon=":material/error:")
 
 plan_study_panel(ctx)
+# After the view is drawn, in the background: the other views' imports (once per process) and
+# their default analyses of these rows (once per table).
+start_warmup()
+prefetch(ctx.key, cohort)

@@ -12,9 +12,10 @@ session, which on a quiet single-user server can be never.
 
 ``start_media_sweeper`` runs that same clean-up every ``SWEEP_SECONDS`` in a daemon thread (the
 method is documented as safe from any thread): a file no active session references is gone within
-two sweeps. A closed tab's session is shut down after ``server.disconnectedSessionTTL`` (120 s by
-default), so its downloads stop being served at most ~3 minutes after the tab closed; a file made
-on click lives at most ``2 x SWEEP_SECONDS`` after it was made. The URLs stay unguessable only
+two sweeps. A closed tab's session is shut down after ``server.disconnectedSessionTTL`` (set to
+30 s in ``.streamlit/config.toml``; Streamlit's default is 120 s), so its downloads stop being
+served at most ~50 s after the tab closed; a file made on click lives at most
+``2 x SWEEP_SECONDS`` after it was made. The URLs stay unguessable only
 in the sense that they hash the content: the server listens on 127.0.0.1 (README, Privacy).
 """
 
@@ -33,7 +34,7 @@ __all__ = ["SWEEP_SECONDS", "sweep_once", "start_media_sweeper"]
 logger = logging.getLogger(__name__)
 
 #: Seconds between clean-ups of media no session references.
-SWEEP_SECONDS = 30.0
+SWEEP_SECONDS = 10.0
 
 
 class _MediaManager(Protocol):

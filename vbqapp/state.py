@@ -49,8 +49,12 @@ __all__ = [
     "CASE_NOTICES",
     "CASE_PENDING_UPLOAD",
     "CASE_PENDING_PICK",
+    "CASE_MEASURED",
+    "CASE_UPLOAD_VIEW",
     "CASE_PENDING_COPY",
     "CASE_BACKGROUNDS",
+    "CASE_ZOOM",
+    "CASE_CLICK_LABEL",
     "CASE_QUALITY",
     "CASE_LEVEL_SHIFT",
     "CASE_PENDING_SACRUM",
@@ -138,10 +142,19 @@ CASE_NOTICES = "case_notices"
 CASE_PENDING_UPLOAD = "case_pending_upload"
 #: [(number, UploadedSeries)] whose sequence could not be told: held until the user picks one.
 CASE_PENDING_PICK = "case_pending_pick"
+#: {Sequence: MeasuredSequence}: each sequence's ROI measurements, reused while unchanged.
+CASE_MEASURED = "case_measured"
+#: What the upload panel showed at the last full run; the ROI fragment reruns the whole page
+#: when a change made inside it (a restored case) would alter that panel.
+CASE_UPLOAD_VIEW = "case_upload_view"
 #: A copy of ROIs waiting for confirmation because the targets have ROIs: a :class:`PendingCopy`.
 CASE_PENDING_COPY = "case_pending_copy"
 #: Small memo of rendered canvas backgrounds: ``{signature: PNG bytes}``.
 CASE_BACKGROUNDS = "case_backgrounds"
+#: Per sequence, the zoom/pan window shown: ``{"T2": vbqcore.roi.view_window.ViewWindow}``.
+CASE_ZOOM = "case_zoom"
+#: The label the "Click to place" tool gives a click (a label or "next").
+CASE_CLICK_LABEL = "case_click_label"
 #: Memo of ROI quality flags per ROI: ``{(sequence, revision, slice, roi): flags}``.
 CASE_QUALITY = "case_quality"
 #: Whether relabelling one body ROI in the table shifts the other bodies with it (a bool).

@@ -31,3 +31,14 @@ def test_a_failing_sweep_does_not_raise() -> None:
             raise RuntimeError("boom")
 
     sweep_once(Broken())
+
+
+def test_a_closed_tabs_session_ends_within_30_seconds() -> None:
+    # The session's end is what frees its downloads; Streamlit's default TTL is 120 s.
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / ".streamlit/config.toml").read_text()
+    )
+    assert config["server"]["disconnectedSessionTTL"] <= 30

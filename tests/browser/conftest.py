@@ -51,7 +51,11 @@ def _require_chromium() -> None:
 @contextlib.contextmanager
 def serve_app(log_name: str = "streamlit.log") -> Iterator[str]:
     """The app under ``streamlit run`` (see tests/browser/server.py); a failed start fails the
-    test rather than erroring it."""
+    test rather than erroring it. Under pytest-xdist each worker writes its own log
+    (``streamlit-gw0.log``), so two workers' servers never share a file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        log_name = f"{Path(log_name).stem}-{worker}{Path(log_name).suffix}"
     try:
         with server.serve_app(ARTIFACTS / log_name) as url:
             yield url
@@ -61,7 +65,8 @@ def serve_app(log_name: str = "streamlit.log") -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """The app served once for the whole browser-test session."""
+    """The app served once per test process: once for a plain run, once per pytest-xdist
+    worker (``--dist loadfile`` keeps each module on one worker and its one server)."""
     _require_chromium()
     with serve_app() as url:
         yield url

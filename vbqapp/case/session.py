@@ -26,6 +26,7 @@ from vbqapp.state import (
 from vbqapp.text import md_escape
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import Case, new_case
+from vbqcore.roi.view_window import ViewWindow
 
 __all__ = [
     "CanvasView",
@@ -49,12 +50,14 @@ __all__ = [
 class CanvasView:
     """One mounted canvas: its widget ``key``, display ``size`` (width, height) in screen pixels,
     the image ``shape`` (rows, cols) it shows, and the ``initial`` Fabric drawing it was mounted
-    with. The drawing never changes while the key lives (no reload, no feedback loop)."""
+    with. The drawing never changes while the key lives (no reload, no feedback loop).
+    ``window`` is the zoom/pan window the canvas shows (``None``: the whole image)."""
 
     key: str
     size: tuple[int, int]
     shape: tuple[int, int]
     initial: dict[str, Any]
+    window: ViewWindow | None = None
 
 
 def get_case() -> Case:

@@ -6,6 +6,10 @@ it sends is merged into the case by geometry, ``vbqcore.case.model.sync_canvas``
 back, so there is no feedback loop. When the ROIs change elsewhere (copy, restore, a row deleted in
 the table) or the canvas was unmounted (another sequence or page), a new canvas is mounted from
 the case. Labels are drawn into the background image, so relabelling never touches the drawing.
+
+Zoom and pan (``vbqapp.case.view_tools``) pick a window of the image; the canvas shows that
+window enlarged and maps it exactly (``vbqcore.roi.view_window``): a new window mounts a new
+canvas from the case, after the old canvas's last drawing was read at the old window.
 """
 
 from __future__ import annotations
@@ -32,6 +36,18 @@ from vbqapp.case.session import (
     show_notices,
     widget_key,
 )
+from vbqapp.case.view_tools import (
+    CLICK_TOOL,
+    POINT_RADIUS,
+    TOOL_NOTICES,
+    WINDOW_TOOL,
+    chosen_window,
+    click_label_control,
+    consume_marks,
+    place_clicks,
+    view_caption,
+    zoom_controls,
+)
 from vbqapp.state import CASE_BACKGROUNDS, CASE_TOOL, WindowChoice, get_window, set_window
 from vbqcore.anatomy import Sequence
 from vbqcore.case.model import SequenceCase, set_slice, sync_canvas
@@ -44,9 +60,11 @@ from vbqcore.imaging.window_choice import (
     to_bounds,
 )
 from vbqcore.imaging.windowing import display_window, to_preview
-from vbqcore.roi.annotate import display_size, render_view
+from vbqcore.roi.annotate import render_view
 from vbqcore.roi.canvas import rois_from_canvas, rois_to_canvas
 from vbqcore.roi.shapes import Roi
+from vbqcore.roi.transfer import transform_roi
+from vbqcore.roi.view_window import ViewWindow, rois_from_view, rois_to_view
 
 __all__ = ["TOOLS", "sync_from_canvas", "viewer", "current_window"]
 
@@ -54,12 +72,24 @@ logger = logging.getLogger(__name__)
 
 #: Drawing tools offered, and the canvas mode behind each (an ellipse is a circle stretched
 #: with the canvas's edit toggle).
-TOOLS = {"Rectangle": "rect", "Ellipse": "circle", "Polygon": "polygon", "Freehand": "freedraw"}
+TOOLS = {
+    "Rectangle": "rect",
+    "Ellipse": "circle",
+    "Polygon": "polygon",
+    "Freehand": "freedraw",
+    CLICK_TOOL: "point",
+    WINDOW_TOOL: "line",
+}
 #: Display windows. MR SIs carry no physical unit, so there is no CT-style "bone" window: the
 #: presets are the scanner's own window, the full range and a narrow high-contrast one.
 #: Longer side of the shown slice in screen pixels: readable, and fits beside the ROI table in
 #: the wide layout of a 1280 px window with the sidebar open (the canvas does not shrink).
 DISPLAY_LONGEST = 464
+#: Widest canvas once zoomed in: the image column's width at 1280 px with the sidebar open.
+DISPLAY_WIDEST = 480
+_BOX = (DISPLAY_WIDEST, DISPLAY_LONGEST)
+#: Shorter names on the tool buttons, so all six fit beside each other in the image column.
+_SHORT = {CLICK_TOOL: "Click", WINDOW_TOOL: "W/L"}
 _STROKE, _FILL = "#ffd400", "rgba(255, 212, 0, 0.10)"
 _MEMO_SIZE = 8
 _TIPS = {
@@ -68,25 +98,29 @@ _TIPS = {
     "ellipse.",
     "Polygon": "Click each corner; close the polygon by clicking its first point.",
     "Freehand": "Draw the outline; it is closed from the last point to the first.",
+    CLICK_TOOL: "Click to place: click once inside a body (or in the thecal sac for the CSF): "
+    "the ROI of the label chosen under 'Click places' is proposed there; dragging draws nothing.",
+    WINDOW_TOOL: "Window/level (W/L): drag on the image: right widens the window, left narrows "
+    "it; down raises the level (darker), up lowers it. The line is not kept as an ROI.",
 }
 
 
-def _scale(view: CanvasView) -> tuple[float, float]:
-    """Canvas pixels per image pixel along x and y."""
-    return view.size[0] / view.shape[1], view.size[1] / view.shape[0]
+def _window(view: CanvasView) -> ViewWindow:
+    """The image window the mounted canvas shows (the whole image for a canvas without one)."""
+    if view.window is not None:
+        return view.window
+    return ViewWindow(0, 0, view.shape[1], view.shape[0], view.size, view.shape)
 
 
 def _drawn_rois(drawing: Mapping[str, Any], view: CanvasView) -> tuple[list[Roi], list[str]]:
     """ROIs (image pixels) of the canvas objects, one by one, so one odd object costs no others."""
     rois: list[Roi] = []
     problems: list[str] = []
+    window = _window(view)
     for i, obj in enumerate(drawing.get("objects") or []):
         try:
-            rois.extend(
-                rois_from_canvas(
-                    {"objects": [obj]}, display_scale=_scale(view), image_shape=view.shape
-                )
-            )
+            on_canvas = rois_from_canvas({"objects": [obj]}, image_shape=view.shape)
+            rois.extend(rois_from_view(on_canvas, window))
         except RoiError as err:
             problems.append(f"Shape #{i + 1} on the canvas was not used: {err}")
     return rois, problems
@@ -105,6 +139,9 @@ def sync_from_canvas(seq: Sequence) -> None:
     )
     if not isinstance(drawing, Mapping):
         return
+    tool = str(st.session_state.get(CASE_TOOL, "Rectangle"))
+    shown = current_window(seq, state.slice)
+    drawing, clicks = consume_marks(seq, drawing, view, _window(view), tool=tool, shown=shown)
     rois, problems = _drawn_rois(drawing, view)
     clear_notices("canvas")
     for problem in problems:
@@ -113,26 +150,33 @@ def sync_from_canvas(seq: Sequence) -> None:
     updated = sync_canvas(case, seq, rois)
     if updated is not case:
         put_case(updated)
+    place_clicks(seq, clicks)
 
 
 def _mounted_view(seq: Sequence, state: SequenceCase, slice_: Slice) -> CanvasView:
     """The canvas to show: the live one, or a new one drawn from the case's ROIs."""
-    size = display_size(slice_.shape, longest=DISPLAY_LONGEST)
+    window = chosen_window(seq, slice_, _BOX)
+    size = window.canvas
     view = canvas_view(seq)
     live = view is not None and view.key in st.session_state
-    if view is not None and live and view.shape == slice_.shape and view.size == size:
+    if (
+        view is not None
+        and live
+        and view.shape == slice_.shape
+        and view.size == size
+        and _window(view) == window
+    ):
         return view
-    scale = (size[0] / slice_.shape[1], size[1] / slice_.shape[0])
     initial = rois_to_canvas(
-        state.rois,
-        display_scale=scale,
+        rois_to_view(state.rois, window),
         image_shape=slice_.shape,
         stroke_width=2,
         stroke=_STROKE,
         fill=_FILL,
         label_chips=False,  # labels are drawn on the image, not as canvas chips
     )
-    view = CanvasView(f"case_canvas_{seq.value}_{fresh_number()}", size, slice_.shape, initial)
+    key = f"case_canvas_{seq.value}_{fresh_number()}"
+    view = CanvasView(key, size, slice_.shape, initial, window=window)
     set_canvas_view(seq, view)
     return view
 
@@ -195,9 +239,10 @@ def _on_tool(key: str) -> None:
 
 
 def _background(
-    seq: Sequence, state: SequenceCase, window: tuple[float, float], size: tuple[int, int]
+    seq: Sequence, state: SequenceCase, window: tuple[float, float], view: ViewWindow
 ) -> bytes:
-    """The windowed slice at display size with the ROI labels, as JPEG (memoised per session).
+    """The zoom/pan ``view`` of the windowed slice at canvas size with the ROI labels, as JPEG
+    (memoised per session).
 
     JPEG at quality 92: the background is display only (SIs are measured on the DICOM pixels)
     and is sent with every rerun, so ~10x fewer bytes than PNG make every redraw quicker."""
@@ -208,16 +253,16 @@ def _background(
         state.revision,
         state.slice_index,
         window,
-        size,
+        view,
         tuple(r.to_dict().__repr__() for r in state.rois),
     )
     memo: dict[Any, bytes] = st.session_state.setdefault(CASE_BACKGROUNDS, {})
     if signature in memo:
         return memo[signature]
+    shifted = [transform_roi(r, np.eye(2), (-view.left, -view.top)) for r in state.rois]
+    preview = view.crop(to_preview(slice_, window=window))
     flagged = sequence_flags(seq).flagged  # quality flags show on the ROI labels
-    image = render_view(
-        to_preview(slice_, window=window), state.rois, size=size, outlines=False, flagged=flagged
-    )
+    image = render_view(preview, shifted, size=view.canvas, outlines=False, flagged=flagged)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=92)
     while len(memo) >= _MEMO_SIZE:
@@ -237,7 +282,7 @@ def viewer(seq: Sequence) -> None:
     show_notices("viewer")
     show_notices("canvas")
     count = len(state.series.slices)
-    controls = st.columns([3, 2])
+    controls = st.columns([5, 3, 5])
     with controls[0]:
         if count > 1:
             key = widget_key("slice", seq.value, state.revision)
@@ -253,21 +298,30 @@ def viewer(seq: Sequence) -> None:
             )
         else:
             st.caption("One slice.")
-    with controls[1]:
+    with controls[1]:  # always shown, so the canvas below never moves
+        click_label_control(enabled=st.session_state.get(CASE_TOOL) == CLICK_TOOL)
+    with controls[2]:
         window = _window_controls(seq, state.slice)
+    state = get_case()[seq]  # the slice callback may have changed it
+    assert state.series is not None and state.slice is not None
+    zoom_controls(seq, chosen_window(seq, state.slice, _BOX))
     tool_key = widget_key("tool")
     seed(tool_key, st.session_state.get(CASE_TOOL, "Rectangle"))
     tool = st.segmented_control(
-        "Tool", list(TOOLS), key=tool_key, required=True, on_change=_on_tool, args=(tool_key,)
+        "Tool",
+        list(TOOLS),
+        key=tool_key,
+        required=True,
+        on_change=_on_tool,
+        args=(tool_key,),
+        format_func=lambda name: _SHORT.get(name, name),
     )
-    state = get_case()[seq]  # the slice callback may have changed it
-    assert state.series is not None and state.slice is not None
     view = _mounted_view(seq, state, state.slice)
     st_canvas(
         fill_color=_FILL,
         stroke_width=2,
         stroke_color=_STROKE,
-        background_image=_background(seq, state, window, view.size),
+        background_image=_background(seq, state, window, _window(view)),
         update_streamlit=True,
         width=view.size[0],
         height=view.size[1],
@@ -275,10 +329,14 @@ def viewer(seq: Sequence) -> None:
         initial_drawing=view.initial,
         key=view.key,
         background_image_fit="stretch",
+        point_display_radius=POINT_RADIUS,
     )
     mid = " (mid-sagittal)" if state.slice_index == state.series.default_index else ""
+    where = view_caption(_window(view))
     st.caption(
-        f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {_TIPS.get(str(tool), '')} "
+        f"{seq.value}, slice {state.slice_index + 1} of {count}{mid}. {where} "
+        f"{_TIPS.get(str(tool), '')} "
         "The canvas toolbar has undo, delete and an edit toggle (move, resize, rotate); while "
         "the edit toggle is on the mouse moves shapes and draws nothing: turn it off to draw."
     )
+    show_notices(TOOL_NOTICES)

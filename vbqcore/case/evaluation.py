@@ -21,7 +21,14 @@ from vbqcore.score_uncertainty import score_intervals
 from vbqcore.uncertainty import IntervalMethod
 from vbqcore.vbq import VbqResult, compute_vbq
 
-__all__ = ["SequenceStats", "CaseEvaluation", "measure_sequence", "evaluate_case"]
+__all__ = [
+    "SequenceStats",
+    "CaseEvaluation",
+    "MeasuredSequence",
+    "measure_sequence",
+    "remeasure",
+    "evaluate_case",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -212,11 +219,50 @@ def _score(measurements: CaseMeasurements, case: Case) -> tuple[VbqResult | None
     return None, problems
 
 
+@dataclass(frozen=True, eq=False)
+class MeasuredSequence:
+    """A sequence's :class:`SequenceStats` with the state it was measured from: still valid
+    while that sequence's series (the same object), slice and ROIs are unchanged."""
+
+    state: SequenceCase
+    stats: SequenceStats
+
+    def matches(self, state: SequenceCase) -> bool:
+        """Whether ``state`` would measure the same: every input of :func:`measure_sequence`."""
+        old = self.state
+        return (
+            old.sequence is state.sequence
+            and old.series is state.series
+            and old.slice_index == state.slice_index
+            and old.rois == state.rois
+            and old.grid == state.grid
+        )
+
+
+def remeasure(
+    case: Case, previous: Mapping[Sequence, MeasuredSequence] | None = None
+) -> dict[Sequence, MeasuredSequence]:
+    """Measure every sequence of ``case``, reusing the ``previous`` result of each sequence
+    whose series, slice and ROIs are unchanged (an ROI drawn on T1 does not measure T2 and
+    STIR again)."""
+    out: dict[Sequence, MeasuredSequence] = {}
+    for seq in MEASURED_SEQUENCES:
+        state = case[seq]
+        old = (previous or {}).get(seq)
+        out[seq] = (
+            old
+            if old is not None and old.matches(state)
+            else MeasuredSequence(state, measure_sequence(state))
+        )
+    return out
+
+
 def evaluate_case(
     case: Case,
     *,
     cutoffs: Iterable[Cutoff] | None = None,
     interval_method: IntervalMethod | str = IntervalMethod.ROI_SEM,
+    measured: Mapping[Sequence, MeasuredSequence] | None = None,
 ) -> CaseEvaluation:
     """Measure every ROI, compute every computable VBQ score and interpret it.
 
@@ -224,9 +270,10 @@ def evaluate_case(
     the default; the observer-agreement model where an ROI has no spread) or from the observer
     agreement of Huang et al. 2026 (``"observer_agreement"``). A score from screenshot SIs is
     not interpretable against the published cut-offs. Never raises for something the user can
-    fix on the page: such things become ``problems``.
+    fix on the page: such things become ``problems``. ``measured``: earlier results of
+    :func:`remeasure`, each reused only while it still matches its sequence.
     """
-    per_seq = {s: measure_sequence(case[s]) for s in MEASURED_SEQUENCES}
+    per_seq = {s: m.stats for s, m in remeasure(case, measured).items()}
     problems = [p for st in per_seq.values() for p in st.problems]
     warnings = [w for st in per_seq.values() for s in st.stats if s is not None for w in s.warnings]
     sequences: dict[Sequence, SequenceMeasurement] = {}

@@ -14,30 +14,27 @@ import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from vbqcore import stats
 from vbqcore.cohort.predictors import MALE_SEX, MALE_SEX_LABEL, male_indicator
 from vbqcore.cohort.table import AGE, BMI, GROUP, SEX, Cohort
 from vbqcore.errors import DegenerateInputWarning, StatsInputError
 from vbqcore.paper.demo_dexa import DEXA_SITES
-from vbqcore.stats import (
-    AucComparison,
-    CiMethod,
+from vbqcore.stats.compare import (
+    MIN_GROUP_N,
     ComparisonRow,
     GroupComparison,
-    LogisticResult,
-    RocResult,
-    compare_aucs,
     compare_groups,
     format_p,
-    logistic_regression,
-    roc_analysis,
 )
-from vbqcore.stats.compare import MIN_GROUP_N
 from vbqcore.vbq import ScoreName
+
+if TYPE_CHECKING:  # ROC and regression load on first use (vbqcore.stats imports lazily)
+    from vbqcore.stats import AucComparison, CiMethod, LogisticResult, RocResult
 
 __all__ = [
     "MIN_PER_GROUP",
@@ -175,7 +172,7 @@ def regression(
     units = None
     if per_tenth:
         units = {labels[c]: 0.1 for c in labels if c in {s.value for s in ScoreName}}
-    return logistic_regression(
+    return stats.logistic_regression(
         renamed,
         GROUP,
         list(labels.values()),
@@ -301,7 +298,7 @@ def roc_panel(
     cohort: Cohort,
     scores: Sequence[ScoreName | str],
     *,
-    ci_method: str | CiMethod = CiMethod.DELONG,
+    ci_method: str | CiMethod = "delong",
     n_bootstrap: int = 2000,
     seed: int | None = None,
     progress: Progress | None = None,
@@ -337,7 +334,7 @@ def roc_panel(
     used = frame.loc[complete]
     y = (used[GROUP] == cohort.positive).to_numpy()
     _require_both_groups(frame, used, y, cohort, names)
-    method = CiMethod(ci_method)
+    method = stats.CiMethod(ci_method)
     total = n_bootstrap * len(names)
     results: dict[ScoreName, RocResult] = {}
     notes: list[str] = []
@@ -349,13 +346,13 @@ def roc_panel(
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DegenerateInputWarning)
-            res = roc_analysis(
+            res = stats.roc_analysis(
                 y,
                 used[name.value].to_numpy(),
                 ci_method=method,
                 n_bootstrap=n_bootstrap,
                 seed=seed,
-                progress=step if method is CiMethod.BOOTSTRAP else None,
+                progress=step if method is stats.CiMethod.BOOTSTRAP else None,
             )
         seed = res.seed
         results[name] = res
@@ -364,7 +361,7 @@ def roc_panel(
     for a, b in itertools.combinations(names, 2):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DegenerateInputWarning)
-            cmp = compare_aucs(y, used[a.value].to_numpy(), used[b.value].to_numpy())
+            cmp = stats.compare_aucs(y, used[a.value].to_numpy(), used[b.value].to_numpy())
         comparisons.append(ScoreComparison(a, b, cmp))
         notes += [f"{a.label} vs {b.label}: {w.message}" for w in caught]
     return RocPanel(

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from vbqcore import stats
 from vbqcore.cohort.analysis import TableOne, readiness_message, table_one
 from vbqcore.cohort.filters import DEFAULT_AGE_EDGES, group_counts, split_subgroups
 from vbqcore.cohort.table import GROUP, SEX, Cohort
 from vbqcore.errors import DegenerateInputWarning, StatsInputError
-from vbqcore.stats import roc_analysis
 from vbqcore.vbq import ScoreName
 
 __all__ = ["SubgroupAuc", "SubgroupAnalysis", "subgroup_analysis", "subgroup_table_one"]
@@ -81,7 +81,7 @@ def _subgroup_auc(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DegenerateInputWarning)
         y = (part[GROUP] == cohort.positive).to_numpy()
-        res = roc_analysis(y, part[score.value].to_numpy())
+        res = stats.roc_analysis(y, part[score.value].to_numpy())
     note = "; ".join(str(w.message) for w in caught if "SE" in str(w.message))
     return SubgroupAuc(kind, label, score, n_pos, n_neg, res.auc, res.ci_low, res.ci_high, note)
 
