@@ -7,6 +7,7 @@ import socket
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -158,3 +159,36 @@ def test_failed_save_leaves_nothing(registry: object, case_json: str) -> None:
     with registry.session() as session:
         assert session.execute(text("SELECT count(*) FROM registry_roi")).scalar_one() == 0
         assert session.execute(text("SELECT count(*) FROM registry_audit")).scalar_one() == 0
+
+
+def test_the_first_start_migrates_in_one_write_transaction(
+    sqlite_settings: RegistrySettings,
+) -> None:
+    """All migrations run inside one BEGIN IMMEDIATE ... COMMIT, so a second process starting at
+    the same moment waits for the whole schema instead of re-applying a migration between two
+    of them (it once failed with "duplicate column name: note" under load)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    log: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        log.append(" ".join(statement.split()[:2]).upper())  # "BEGIN IMMEDIATE", "CREATE TABLE"
+
+    def on_commit(_conn: Any) -> None:
+        log.append("COMMIT")
+
+    event.listen(Engine, "before_cursor_execute", on_execute)
+    event.listen(Engine, "commit", on_commit)
+    try:
+        open_registry(sqlite_settings).dispose()
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_execute)
+        event.remove(Engine, "commit", on_commit)
+    ddl = [i for i, entry in enumerate(log) if entry.split()[0] in {"CREATE", "ALTER", "DROP"}]
+    assert ddl, log
+    first, last = ddl[0], ddl[-1]
+    begins = [i for i, entry in enumerate(log) if entry == "BEGIN IMMEDIATE"]
+    assert any(i < first for i in begins), log
+    assert "COMMIT" not in log[first:last], log  # no lock released between two migrations
+    assert not [i for i in begins if first < i < last], log

@@ -161,9 +161,13 @@ def _upgrade(engine: Engine, settings: RegistrySettings) -> None:
     if current == script.get_current_head():
         return
     logger.info("upgrading the registry %s from %s", settings.display_url, current or "empty")
+    # One transaction around all migrations, opened here: on SQLite it starts BEGIN IMMEDIATE,
+    # so one starting process migrates while the others wait for the write lock and then find
+    # the schema at head. Left to Alembic, SQLite (no "transactional DDL" in its book) got one
+    # transaction per migration, and a second process could apply 0002 after the first had.
     with engine.execution_options(**{_WRITE: True}).connect() as connection:
-        command.upgrade(alembic_config(connection), "head")
-        connection.commit()
+        with connection.begin():
+            command.upgrade(alembic_config(connection), "head")
 
 
 def open_registry(settings: RegistrySettings | None = None) -> Registry:
