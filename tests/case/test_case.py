@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.case_helpers import loaded_case, measured_case, phantom_rois, phantom_series
@@ -188,6 +188,7 @@ def _drag(x: float, y: float, w: float, h: float, scale: tuple[float, float]) ->
 
 
 @settings(max_examples=60, deadline=None)
+@example(longest=600, x=0.0, y=1.5, w=3.0, h=4.0)  # read back as y = 1.5000000000000004
 @given(
     longest=st.sampled_from([400, 464, 512, 560, 600]),
     x=st.floats(0, 400),

@@ -6,7 +6,9 @@ Coordinates
 corner of the top-left pixel (so pixel ``(row r, column c)`` covers ``[c, c+1) x [r, r+1)``).
 A pixel belongs to an ROI when its **centre** ``(c + 0.5, r + 0.5)`` lies inside the shape; a
 centre exactly on the outline counts as inside for rectangles, polygons and freehand paths
-(scikit-image's ``draw.polygon`` rule) and as outside for ellipses (``draw.ellipse`` tests
+(scikit-image's ``draw.polygon`` rule; vertices are first rounded to 1e-9 px, so an outline
+drawn through a centre keeps it whatever floating-point noise a display round trip added) and
+as outside for ellipses (``draw.ellipse`` tests
 ``distance < 1``). Angles are in degrees, positive clockwise on screen (the y axis points down),
 as in Fabric.js and most viewers. For ``RectRoi`` and ``EllipseRoi``, ``x``/``y`` is the top-left
 corner of the *unrotated* bounding box and the rotation is about its centre: this is the
@@ -284,6 +286,10 @@ def _bbox(roi: Roi) -> tuple[float, float, float, float]:
     return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 
 
+#: Vertices are rounded to this many decimals (1e-9 px) before the pixel-centre test.
+_SNAP_DECIMALS = 9
+
+
 def rasterise(
     roi: Roi, image_shape: tuple[int, int], *, index: int | None = None
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], int]:
@@ -312,6 +318,10 @@ def rasterise(
         )
     else:
         pts = roi.corners() if isinstance(roi, RectRoi) else np.asarray(roi.points)
+        # Snap to a 1e-9 px grid first: an edge drawn through a row of pixel centres must not
+        # lose the row to floating-point noise (a canvas round trip gives 1.5000000000000004
+        # for 1.5, and the corners of a rectangle come from its centre and half-axes).
+        pts = np.round(np.asarray(pts, dtype=float), _SNAP_DECIMALS)
         rr, cc = draw.polygon(pts[:, 1] - 0.5 - oy, pts[:, 0] - 0.5 - ox)
     rr, cc = rr + oy, cc + ox
     total = int(rr.size)
