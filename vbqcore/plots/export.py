@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import warnings
 
 import plotly.graph_objects as go
 
 from vbqcore.errors import ExportError
+from vbqcore.plots.render import render_figure
 
 __all__ = ["PNG_MAGIC", "figure_png"]
 
@@ -32,14 +32,9 @@ def figure_png(
         kaleido or Chromium is missing, or the renderer fails.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "kopts ignored" when a server runs
-            data = fig.to_image(
-                format="png",
-                width=width,
-                height=height or fig.layout.height or 500,
-                scale=scale,
-            )
+        data = render_figure(
+            fig, format="png", width=width, height=height or fig.layout.height or 500, scale=scale
+        )
     except Exception as err:  # kaleido/choreographer raise several unrelated types
         raise ExportError(
             f"The figure could not be saved as PNG ({type(err).__name__}: {err}). PNG export "

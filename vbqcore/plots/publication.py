@@ -12,13 +12,13 @@ import copy
 import io
 import logging
 import re
-import warnings
 from enum import StrEnum
 
 import plotly.graph_objects as go
 from PIL import Image
 
 from vbqcore.errors import ExportError
+from vbqcore.plots.render import render_figure
 
 __all__ = [
     "ExportFormat",
@@ -131,9 +131,7 @@ def export_figure(
     sized.update_yaxes(automargin=True)
     scale = dpi / _CSS_DPI if kind is ExportFormat.PNG else 1.0
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            data = sized.to_image(format=kind.value, width=w, height=h, scale=scale)
+        data = render_figure(sized, format=kind.value, width=w, height=h, scale=scale)
     except Exception as err:  # kaleido/choreographer raise several unrelated types
         raise ExportError(
             f"The figure could not be saved as {kind.value.upper()} ({type(err).__name__}: "
