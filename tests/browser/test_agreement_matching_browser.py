@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.case_steps import wait_idle
 from tests.browser.conftest import ARTIFACTS, wait_for_app
 from tests.conftest import ROOT
 from vbqcore.stats import match_pairs
@@ -70,8 +71,12 @@ def test_agreement_page_upload_verdicts_and_download(page, app_url, tmp_path: Pa
     assert page.locator("[data-testid=stException]").count() == 0
     _screenshot(page, "agreement.png")
 
+    # Until the run ends, the previous run's button may still be on the page beside the new one.
+    wait_idle(page)
+    button = page.get_by_role("button", name="Download bland–altman results (CSV)")
+    expect(button).to_have_count(1)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download bland–altman results (CSV)").click()
+        button.click()
     saved = tmp_path / "ba.csv"
     info.value.save_as(saved)
     table = pd.read_csv(saved)
@@ -104,8 +109,12 @@ def test_matching_page_upload_run_flow_download_and_handoff(page, app_url, tmp_p
     assert page.locator("[data-testid=stException]").count() == 0
     _screenshot(page, "matching.png")
 
+    # Until the run ends, the previous run's button may still be on the page beside the new one.
+    wait_idle(page)
+    button = page.get_by_role("button", name="Matched set (CSV)")
+    expect(button).to_have_count(1)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Matched set (CSV)").click()
+        button.click()
     saved = tmp_path / "matched.csv"
     info.value.save_as(saved)
     matched_set = pd.read_csv(saved)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
+from tests.browser.case_steps import wait_idle
 from tests.browser.conftest import ARTIFACTS, wait_for_app
 from vbqcore.paper.demo_cohort import load_demo_cohort
 
@@ -98,8 +100,12 @@ def test_demo_sex_filter_and_roc_match_the_cli(page, app_url, tmp_path) -> None:
     assert after[:3] != before[:3]  # the AUCs shown changed with the filter
     assert "cohort_sex=Women" in page.url and "cohort_view=ROC" in page.url
 
+    # Until the run ends, the previous run's button (all rows) may still be on the page.
+    wait_idle(page)
+    button = page.get_by_role("button", name="Filtered rows (CSV)")
+    expect(button).to_have_count(1)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Filtered rows (CSV)").click()
+        button.click()
     rows = tmp_path / "filtered.csv"
     info.value.save_as(rows)
     assert len(pd.read_csv(rows)) == len(women)
@@ -119,7 +125,8 @@ def test_shared_link_restores_the_view(page, app_url, tmp_path) -> None:  # type
     page.screenshot(path=str(ARTIFACTS / "cohort_distributions_men.png"))
     # The figure as PNG: rendered by kaleido when the button is clicked (a few seconds).
     wait_for_app(page)
-    with page.expect_download(timeout=60_000) as info:
+    # Up to two kaleido attempts of 120 s each (vbqcore.plots.render) on a loaded machine.
+    with page.expect_download(timeout=300_000) as info:
         page.locator(".st-key-cohort_dist_png").get_by_role("button", name="PNG").first.click()
     png = tmp_path / "distributions.png"
     info.value.save_as(png)
